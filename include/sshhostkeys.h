@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsshhostkeys: which keys may host H on port P present?
+ *
+ * One context is opened per process (or per user of the library). After
+ * shk_ctx_open() returns, every function that takes a const or non-const
+ * context may be called from several threads at once; the context takes
+ * its own locks. Nothing in the library keeps global mutable state.
+ *
+ * Error idiom: every function that can fail returns an int, SHK_OK (0) on
+ * success or a negative enum shk_status value. shk_strerror() names it.
+ * Details (file:line: what is wrong) go to the log callback given at open.
+ *
+ * Ownership: every object a function hands out through an out-pointer
+ * belongs to the caller and is released with the matching _free function.
+ * Strings inside a returned object live as long as the object.
+ */
+#ifndef SSHHOSTKEYS_H
+#define SSHHOSTKEYS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SHK_API __attribute__((visibility("default")))
+#else
+#define SHK_API
+#endif
+
+enum shk_status {
+	SHK_OK = 0,
+	SHK_ERR_NOMEM = -1,	  /* out of memory */
+	SHK_ERR_INVAL = -2,	  /* bad argument or bad input */
+	SHK_ERR_PARSE = -3,	  /* input could not be parsed */
+	SHK_ERR_SYSTEM = -4,	  /* a system call failed; errno kept */
+	SHK_ERR_NOTFOUND = -5,	  /* no such file, host or entry */
+	SHK_ERR_UNTRUSTED = -6,	  /* store writable by others: ignored */
+	SHK_ERR_UNSUPPORTED = -7, /* known format we cannot handle */
+	SHK_ERR_MODULE = -8,	  /* a source module failed or is bad */
+	SHK_ERR_RANGE = -9,	  /* value or buffer out of range */
+};
+
+/* Static string naming a status; never NULL. */
+SHK_API const char *shk_strerror(int status);
+
+/* Log levels, most severe first. */
+enum shk_log_level {
+	SHK_LOG_ERR = 0,
+	SHK_LOG_WARN = 1,
+	SHK_LOG_INFO = 2,
+	SHK_LOG_DEBUG = 3,
+};
+
+/*
+ * One diagnostic. file is NULL when the message is about no file; line is
+ * 0 when it is about a whole file. All pointers are valid only during the
+ * callback.
+ */
+struct shk_diag {
+	int level;	   /* enum shk_log_level */
+	int code;	   /* enum shk_status */
+	const char *file;
+	unsigned long line;
+	const char *msg;
+};
+
+/* May be called from several threads at once. */
+typedef void shk_log_fn(void *arg, const struct shk_diag *diag);
+
+/* Key markers, as in OpenSSH known_hosts. */
+enum shk_marker {
+	SHK_MARKER_NONE = 0,
+	SHK_MARKER_CERT_AUTHORITY = 1,
+	SHK_MARKER_REVOKED = 2,
+};
+
+/* A public key. */
+struct shk_key {
+	char *type;	     /* e.g. "ssh-ed25519" */
+	unsigned char *blob; /* RFC 4253 public key blob */
+	size_t bloblen;
+	char *comment;	     /* NULL when none */
+};
+
+/*
+ * Parse one OpenSSH public key line "TYPE BASE64 [COMMENT]", or "TYPE
+ * BASE64" given as two words. The blob is checked (inner type, length,
+ * EC point on its curve); unknown key types are kept as opaque blobs.
+ * *out is the caller's; free with shk_key_free().
+ */
+SHK_API int shk_key_parse(const char *text, size_t len, struct shk_key **out);
+
+/*
+ * Read every key of a file: OpenSSH one-line keys or RFC 4716 blocks
+ * (several per file allowed). Bad parts are logged as file:line and
+ * skipped. *keys is an array of *nkeys pointers; free with
+ * shk_key_array_free(). SHK_ERR_NOTFOUND when the file holds no key.
+ */
+SHK_API int shk_key_load_file(const char *path, shk_log_fn *log, void *log_arg,
+			      struct shk_key ***keys, size_t *nkeys);
+
+SHK_API void shk_key_free(struct shk_key *key);
+SHK_API void shk_key_array_free(struct shk_key **keys, size_t nkeys);
+
+/* Size in bits as ssh-keygen -l prints it; 0 for opaque types. */
+SHK_API unsigned int shk_key_bits(const struct shk_key *key);
+
+enum shk_fp_kind {
+	SHK_FP_SHA256 = 0,	 /* "SHA256:" + base64, no padding */
+	SHK_FP_MD5 = 1,		 /* "MD5:" + colon-separated hex */
+	SHK_FP_BUBBLEBABBLE = 2, /* Bubble Babble of the SHA-1 digest */
+};
+
+/* Fingerprint of a key as ssh-keygen prints it. *out is the caller's. */
+SHK_API int shk_key_fingerprint(const struct shk_key *key, enum shk_fp_kind kind,
+				char **out);
+
+/*
+ * Host specs: "host", "[host]:port" (OpenSSH) or "host#port" (Tectia).
+ * DNS names are lowercased; IP literals are put in canonical form. A name
+ * holding '/', a ".." part, white space, control characters or NUL is
+ * refused with SHK_ERR_INVAL. port is the port to use when the spec names
+ * none (0 means 22); a spec that names another port than a non-zero port
+ * argument is refused. *host_out is the caller's (free()).
+ */
+SHK_API int shk_host_parse(const char *spec, unsigned int port, char **host_out,
+			   unsigned int *port_out);
+
+/* ---- Contexts ---------------------------------------------------------- */
+
+struct shk_ctx;
+
+/* Flags for shk_ctx_open(). */
+#define SHK_CTX_NO_ENV 0x1u /* ignore SSHHOSTKEYS_* environment overrides */
+
+/*
+ * Open a context. root prefixes every system path (etc/nsswitch.conf,
+ * etc/sshhostkeys.conf, etc/ssh/..., etc/ssh2/...); NULL means the
+ * SSHHOSTKEYS_ROOT environment variable (read with secure_getenv, so it is
+ * ignored in setuid programs) or "/". log may be NULL. *ctx is the
+ * caller's; close with shk_ctx_close().
+ */
+SHK_API int shk_ctx_open(struct shk_ctx **ctx, const char *root, unsigned int flags,
+			 shk_log_fn *log, void *log_arg);
+SHK_API void shk_ctx_close(struct shk_ctx *ctx);
+
+/* ---- Lookups ----------------------------------------------------------- */
+
+/* One key a source knows for a host. */
+struct shk_hostkey {
+	const char *type;		/* key type name */
+	const unsigned char *blob;	/* RFC 4253 blob */
+	size_t bloblen;
+	enum shk_marker marker;
+	const char *source;		/* source module name, e.g. "files" */
+	const char *origin;		/* file (or directory entry) it came from */
+	unsigned long line;		/* line in origin; 0 for whole-file stores */
+	const char *comment;		/* NULL when none */
+};
+
+struct shk_keylist {
+	size_t count;
+	struct shk_hostkey *keys;
+};
+
+/*
+ * The keys host (a host spec, see shk_host_parse) may present on port
+ * (0: the spec's port or 22), of type keytype (NULL: any), through the
+ * sources configured in nsswitch.conf, in order. Revoked keys of every
+ * configured source are included whatever the action items say.
+ * *out is the caller's, even when it is empty; free with
+ * shk_keylist_free(). Returns SHK_OK when found, SHK_ERR_NOTFOUND when
+ * no source knows the host (*out is then an empty list).
+ */
+SHK_API int shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port,
+		       const char *keytype, struct shk_keylist **out);
+SHK_API void shk_keylist_free(struct shk_keylist *list);
+
+/* Verdicts; the values are the CLI's exit codes. */
+enum shk_verdict {
+	SHK_VERDICT_MATCH = 0,	 /* the key is known for the host */
+	SHK_VERDICT_UNKNOWN = 1, /* the host is not known at all */
+	SHK_VERDICT_CHANGED = 3, /* known with another key of the same type */
+	SHK_VERDICT_REVOKED = 4, /* the key is revoked */
+	SHK_VERDICT_OTHER = 5,	 /* known only with keys of other types;
+				  * OpenSSH treats this as CHANGED */
+};
+
+struct shk_verification {
+	enum shk_verdict verdict;
+	/* The entry that decided: the matching or revoked key; NULL otherwise. */
+	const struct shk_hostkey *evidence;
+	/* Every key considered for the host (the evidence for CHANGED/OTHER). */
+	struct shk_keylist known;
+	/* 1 when MATCH came from a portless entry for a non-22 port
+	 * (OpenSSH's fallback, which only ever yields MATCH). */
+	int port_fallback;
+};
+
+/*
+ * Check the key a host presents. *out is the caller's; free with
+ * shk_verification_free().
+ */
+SHK_API int shk_verify(struct shk_ctx *ctx, const char *host, unsigned int port,
+		       const struct shk_key *key, struct shk_verification **out);
+SHK_API void shk_verification_free(struct shk_verification *v);
+
+SHK_API const char *shk_verdict_name(enum shk_verdict v);
+
+/* ---- Introspection (the CLI's "sources" and "check") --------------------- */
+
+struct shk_source_info {
+	const char *name;    /* source name from nsswitch.conf */
+	const char *state;   /* "ready", or why the source is skipped */
+	const char *actions; /* non-default action items, e.g. "[NOTFOUND=return]" */
+	int ready;	     /* 1 when the module is loaded and open */
+	int can_verify;	     /* 1 when the module has a verify function */
+};
+
+struct shk_sourcelist {
+	size_t count;
+	struct shk_source_info *sources;
+	const char *config_file; /* nsswitch.conf read, or NULL */
+	unsigned long config_line; /* its ssh_hostkeys line; 0: default order */
+};
+
+/* The effective order. *out is the caller's; free with shk_sourcelist_free(). */
+SHK_API int shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out);
+SHK_API void shk_sourcelist_free(struct shk_sourcelist *list);
+
+/*
+ * Ask one source only, ignoring action items. *nss_status gets the
+ * module's answer (enum shk_nss_status of <sshhostkeys/module.h>: 1
+ * SUCCESS, 0 NOTFOUND, -1 UNAVAIL, -2 TRYAGAIN). *out as for shk_lookup().
+ */
+SHK_API int shk_lookup_source(struct shk_ctx *ctx, const char *source, const char *host,
+			      unsigned int port, const char *keytype,
+			      struct shk_keylist **out, int *nss_status);
+
+/*
+ * Lint every configured store: bad lines, unreadable or untrusted files,
+ * unresolvable Tectia hashed files, each logged with file:line.
+ * *nproblems gets the count.
+ */
+SHK_API int shk_check(struct shk_ctx *ctx, unsigned long *nproblems);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SSHHOSTKEYS_H */

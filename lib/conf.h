@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sshhostkeys.conf: "key = value" lines, '#' comments. Unknown keys and
+ * bad values are logged as file:line and ignored, never fatal (like PAM
+ * module options). Every known key and its check lives in one table in
+ * conf.c.
+ */
+#ifndef SHK_CONF_H
+#define SHK_CONF_H
+
+#include <stddef.h>
+
+#include "log.h"
+#include "shk.h"
+
+struct shk_conf;
+
+/* An empty configuration (every key unset). */
+int shk_conf_new(struct shk_conf **out);
+/* Parse buf into conf; later settings replace earlier ones. Returns the
+ * number of problems logged (0 when clean) or SHK_ERR_NOMEM. */
+int shk_conf_parse(struct shk_conf *conf, const char *buf, size_t len,
+		   const char *filename, const struct shk_log *log);
+/* Value of key, or NULL when unset. Valid until shk_conf_free(). */
+const char *shk_conf_get(const struct shk_conf *conf, const char *key);
+void shk_conf_free(struct shk_conf *conf);
+
+/* Whether key is a known setting. */
+int shk_conf_known_key(const char *key);
+
+#endif

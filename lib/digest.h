@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Digests and HMACs over libcrypto. All return SHK_OK or SHK_ERR_SYSTEM. */
+#ifndef SHK_DIGEST_H
+#define SHK_DIGEST_H
+
+#include <stddef.h>
+
+#define SHK_MD5_LEN 16
+#define SHK_SHA1_LEN 20
+#define SHK_SHA256_LEN 32
+
+int shk_md5(const void *p, size_t len, unsigned char out[SHK_MD5_LEN]);
+int shk_sha1(const void *p, size_t len, unsigned char out[SHK_SHA1_LEN]);
+int shk_sha256(const void *p, size_t len, unsigned char out[SHK_SHA256_LEN]);
+int shk_hmac_sha1(const void *key, size_t keylen, const void *msg, size_t msglen,
+		  unsigned char out[SHK_SHA1_LEN]);
+int shk_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
+		    unsigned char out[SHK_SHA256_LEN]);
+
+/* Lowercase hex of p[0..len) into out (2*len+1 bytes). */
+void shk_hex(const unsigned char *p, size_t len, char *out);
+
+/* Constant-time compare. 1 when equal. */
+int shk_ct_equal(const void *a, const void *b, size_t len);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "log.h"
+
+void
+shk_diag_format(const struct shk_diag *d, char *buf, size_t cap)
+{
+	if (d->file != NULL && d->line > 0)
+		snprintf(buf, cap, "%s:%lu: %s", d->file, d->line, d->msg);
+	else if (d->file != NULL)
+		snprintf(buf, cap, "%s: %s", d->file, d->msg);
+	else
+		snprintf(buf, cap, "%s", d->msg);
+}
+
+void
+shk_log_emit(const struct shk_log *log, int level, int code, const char *file,
+	     unsigned long line, const char *fmt, ...)
+{
+	char msg[1024];
+	struct shk_diag d;
+	va_list ap;
+
+	if (log == NULL || log->fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	d.level = level;
+	d.code = code;
+	d.file = file;
+	d.line = line;
+	d.msg = msg;
+	log->fn(log->arg, &d);
+}
+
+void
+shk_log_error(const struct shk_log *log, int level, const char *file,
+	      const struct shk_error *err)
+{
+	shk_log_emit(log, level, err->code, file, err->line, "%s", err->msg);
+}

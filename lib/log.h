@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Diagnostics: one sink, "file:line: message" formatting in one place. */
+#ifndef SHK_LOG_H
+#define SHK_LOG_H
+
+#include "shk.h"
+
+struct shk_log {
+	shk_log_fn *fn; /* NULL: drop everything */
+	void *arg;
+};
+
+void shk_log_emit(const struct shk_log *log, int level, int code, const char *file,
+		  unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Log what a parser put in err, as file:line. */
+void shk_log_error(const struct shk_log *log, int level, const char *file,
+		   const struct shk_error *err);
+
+/* Format "file:line: msg", "file: msg" or "msg" into buf (always NUL-terminated). */
+void shk_diag_format(const struct shk_diag *d, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shk.h"
+
+int
+shk_error_set(struct shk_error *err, int code, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+shk_strncaseeq(const char *a, size_t alen, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < alen; i++) {
+		unsigned char ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+
+		if (cb == '\0')
+			return 0;
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb)
+			return 0;
+	}
+	return b[alen] == '\0';
+}
+
+void
+shk_ascii_lower(char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] += 'a' - 'A';
+}
+
+void
+shk_explicit_bzero(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+char *
+shk_path_join(const char *root, const char *abs_path)
+{
+	size_t rl = root != NULL ? strlen(root) : 0, pl = strlen(abs_path);
+	char *out;
+
+	while (rl > 0 && root[rl - 1] == '/')
+		rl--;
+	if ((out = malloc(rl + pl + 1)) == NULL)
+		return NULL;
+	if (rl > 0)
+		memcpy(out, root, rl);
+	memcpy(out + rl, abs_path, pl + 1);
+	return out;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Common internal definitions: the error record every parser fills, and
+ * helpers shared by the library, the modules and the CLI. Everything here
+ * has hidden visibility; only symbols marked SHK_API leave a .so.
+ */
+#ifndef SHK_INTERNAL_H
+#define SHK_INTERNAL_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include <sshhostkeys.h>
+
+#define SHK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SHK_ERRMSG_MAX 256
+
+/*
+ * What a parser says about the input it refused: the line within the
+ * input (0 when not line-based) and a message without the file name; the
+ * caller, which knows the file, adds it when logging.
+ */
+struct shk_error {
+	int code; /* enum shk_status */
+	unsigned long line;
+	char msg[SHK_ERRMSG_MAX];
+};
+
+/* Fill err (which may be NULL) and return code. */
+int shk_error_set(struct shk_error *err, int code, unsigned long line, const char *fmt,
+		  ...) __attribute__((format(printf, 4, 5)));
+
+/* Free and forget. */
+#define SHK_FREE(p)                                                                    \
+	do {                                                                           \
+		free(p);                                                               \
+		(p) = NULL;                                                            \
+	} while (0)
+
+/* Case-insensitive ASCII compare of a counted string with a C string. */
+int shk_strncaseeq(const char *a, size_t alen, const char *b);
+
+/* Lowercase ASCII in place. */
+void shk_ascii_lower(char *s, size_t len);
+
+/* Wipe memory the compiler may not optimise away. */
+void shk_explicit_bzero(void *p, size_t n);
+
+/* Join a root prefix and an absolute path: "" + "/etc/x" or "/r" + "/etc/x".
+ * Returns a malloc'd string (caller frees) or NULL. */
+char *shk_path_join(const char *root, const char *abs_path);
+
+#endif /* SHK_INTERNAL_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* The sshhostkeys CLI: shared state and one function per command. */
+#ifndef SHK_CLI_H
+#define SHK_CLI_H
+
+#include <sshhostkeys.h>
+
+/* Exit status for errors, for every command. */
+#define CLI_EXIT_ERROR 2
+
+struct cli {
+	const char *root; /* --root, or NULL (then SSHHOSTKEYS_ROOT or "/") */
+	int verbose;	  /* -v count */
+	struct shk_ctx *ctx;
+};
+
+/* The library context, opened on first use. Returns NULL after printing
+ * why it could not be opened. */
+struct shk_ctx *cli_ctx(struct cli *cli);
+
+/* Log sink: "sshhostkeys: file:line: msg" on stderr; info and debug only
+ * with -v. arg is the struct cli. */
+void cli_log(void *arg, const struct shk_diag *d);
+
+/* Print "sshhostkeys: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a port number (1..65535); 0 on error. */
+unsigned int cli_parse_port(const char *s);
+
+/*
+ * Read a key given on the command line: a file name, "-" for standard
+ * input, or "TYPE BASE64" as one argument (or TYPE and BASE64 as two:
+ * *used says how many arguments were taken). *out is the caller's.
+ */
+int cli_read_key(struct cli *cli, char **argv, int argc, int *used, struct shk_key **out);
+
+/* Commands: argv[0] is the command name; each returns the exit status. */
+int cmd_lookup(struct cli *cli, int argc, char **argv);
+int cmd_known_hosts(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_fingerprint(struct cli *cli, int argc, char **argv);
+int cmd_sources(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+
+#endif
