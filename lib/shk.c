@@ -77,3 +77,31 @@ shk_path_join(const char *root, const char *abs_path)
 	memcpy(out + rl, abs_path, pl + 1);
 	return out;
 }
+
+const char *
+shk_strerror(int status)
+{
+	switch (status) {
+	case SHK_OK:
+		return "success";
+	case SHK_ERR_NOMEM:
+		return "out of memory";
+	case SHK_ERR_INVAL:
+		return "invalid argument";
+	case SHK_ERR_PARSE:
+		return "parse error";
+	case SHK_ERR_SYSTEM:
+		return "system error";
+	case SHK_ERR_NOTFOUND:
+		return "not found";
+	case SHK_ERR_UNTRUSTED:
+		return "untrusted store";
+	case SHK_ERR_UNSUPPORTED:
+		return "unsupported";
+	case SHK_ERR_MODULE:
+		return "source module error";
+	case SHK_ERR_RANGE:
+		return "out of range";
+	}
+	return "unknown error";
+}

@@ -1,3 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* Not written yet. */
 #include "config.h"
+
+#include "cli.h"
+
+int
+cmd_lookup(struct cli *cli, int argc, char **argv)
+{
+	cli_error("%s: not written yet", argv[0]);
+	return CLI_EXIT_ERROR;
+}
+
+int
+cmd_known_hosts(struct cli *cli, int argc, char **argv)
+{
+	cli_error("%s: not written yet", argv[0]);
+	return CLI_EXIT_ERROR;
+}
