@@ -157,7 +157,7 @@ struct shk_hostkey {
 	enum shk_marker marker;
 	const char *source;		/* source module name, e.g. "files" */
 	const char *origin;		/* file (or directory entry) it came from */
-	unsigned long line;		/* line in origin; 0 for whole-file stores */
+	unsigned long line;		/* line in origin where the key starts; 0 if none */
 	const char *comment;		/* NULL when none */
 };
 

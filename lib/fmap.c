@@ -10,8 +10,8 @@
 
 #include "fmap.h"
 
-static int
-fmap_from_fd(int fd, const char *name, struct shk_fmap *m, struct shk_error *err)
+int
+shk_fmap_fd(int fd, struct shk_fmap *m, struct shk_error *err)
 {
 	void *p;
 
@@ -29,7 +29,6 @@ fmap_from_fd(int fd, const char *name, struct shk_fmap *m, struct shk_error *err
 	if (p == MAP_FAILED)
 		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "mmap: %s", strerror(errno));
 	m->data = p;
-	(void)name;
 	return SHK_OK;
 }
 
@@ -49,7 +48,7 @@ shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_erro
 									   : SHK_ERR_SYSTEM,
 				     0, "%s", strerror(oerrno));
 	}
-	r = fmap_from_fd(fd, name, m, err);
+	r = shk_fmap_fd(fd, m, err);
 	close(fd);
 	if (r != SHK_OK)
 		memset(m, 0, sizeof(*m));

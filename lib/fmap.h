@@ -23,6 +23,8 @@ struct shk_fmap {
 int shk_fmap_open(const char *path, struct shk_fmap *m, struct shk_error *err);
 /* Same, relative to a directory fd (openat semantics, O_NOFOLLOW not set). */
 int shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_error *err);
+/* Map an already open fd (not closed here). */
+int shk_fmap_fd(int fd, struct shk_fmap *m, struct shk_error *err);
 void shk_fmap_close(struct shk_fmap *m);
 
 #endif
