@@ -1,18 +1,246 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet: a stub so the tree links. */
 #include "config.h"
 
-#include "shk.h"
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "fmap.h"
+
+#ifndef HAVE_SECURE_GETENV
+#error "secure_getenv is required: environment overrides must not reach setuid programs"
+#endif
+
+static const char *
+ctx_conf_get(const struct shk_module_env *env, const char *key)
+{
+	const struct shk_ctx *ctx = env->priv;
+
+	return shk_conf_get(ctx->conf, key);
+}
+
+static void
+ctx_module_log(const struct shk_module_env *env, int level, int code, const char *file,
+	       unsigned long line, const char *msg)
+{
+	const struct shk_ctx *ctx = env->priv;
+
+	shk_log_emit(&ctx->log, level, code, file, line, "%s", msg);
+}
+
+/* The user's home: $HOME unless running with AT_SECURE, else the
+ * password database entry of the real uid. */
+static char *
+ctx_home(uid_t uid, int use_env)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	const char *h;
+
+	if (use_env && (h = secure_getenv("HOME")) != NULL && h[0] == '/')
+		return strdup(h);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL ||
+	    res->pw_dir == NULL || res->pw_dir[0] != '/')
+		return NULL;
+	return strdup(res->pw_dir);
+}
+
+/* Read (or re-read) the ssh_hostkeys line. Called with the lock held. */
+static void
+ctx_read_order(struct shk_ctx *ctx)
+{
+	struct shk_fmap map;
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = shk_fmap_open(ctx->nss_path, &map, &err);
+	if (r != SHK_OK) {
+		if (r != SHK_ERR_NOTFOUND)
+			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
+		ctx->nss_seen = 0;
+		ctx->nss_line = 0;
+		shk_nss_default(&ctx->nss);
+		return;
+	}
+	ctx->nss_seen = 1;
+	ctx->nss_st = map.st;
+	r = shk_nss_parse_file(map.data, map.len, &ctx->nss, &err);
+	shk_fmap_close(&map);
+	if (r == SHK_OK) {
+		ctx->nss_line = err.line;
+	} else {
+		ctx->nss_line = 0;
+		if (r != SHK_ERR_NOTFOUND) {
+			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
+			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, ctx->nss_path, 0,
+				     "using the default order \"%s\"", SHK_NSS_DEFAULT_LINE);
+		}
+		shk_nss_default(&ctx->nss);
+	}
+}
+
+/* Whether nsswitch.conf changed since it was read (glibc checks the same
+ * way: inode, size and mtime). Called with the lock held. */
+static int
+ctx_order_stale(const struct shk_ctx *ctx)
+{
+	struct stat st;
+
+	if (stat(ctx->nss_path, &st) == -1)
+		return ctx->nss_seen;
+	if (!ctx->nss_seen)
+		return 1;
+	return st.st_ino != ctx->nss_st.st_ino || st.st_dev != ctx->nss_st.st_dev ||
+	       st.st_size != ctx->nss_st.st_size ||
+	       st.st_mtim.tv_sec != ctx->nss_st.st_mtim.tv_sec ||
+	       st.st_mtim.tv_nsec != ctx->nss_st.st_mtim.tv_nsec;
+}
+
+void
+shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line)
+{
+	pthread_mutex_lock(&ctx->lock);
+	if (ctx_order_stale(ctx))
+		ctx_read_order(ctx);
+	*out = ctx->nss;
+	if (line != NULL)
+		*line = ctx->nss_line;
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+struct shk_loaded_module *
+shk_ctx_module(struct shk_ctx *ctx, const char *name, const char **why)
+{
+	struct shk_loaded_module *lm = NULL;
+	struct shk_module_env env;
+	size_t i;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (i = 0; i < ctx->nmodules; i++) {
+		if (strcmp(ctx->modules[i]->name, name) == 0) {
+			lm = ctx->modules[i];
+			goto out;
+		}
+	}
+	if (ctx->nmodules >= SHK_CTX_MAX_MODULES) {
+		if (why != NULL)
+			*why = "too many modules";
+		pthread_mutex_unlock(&ctx->lock);
+		return NULL;
+	}
+	if ((lm = calloc(1, sizeof(*lm))) == NULL) {
+		if (why != NULL)
+			*why = "out of memory";
+		pthread_mutex_unlock(&ctx->lock);
+		return NULL;
+	}
+	memset(&env, 0, sizeof(env));
+	env.root = ctx->root;
+	env.home = ctx->home;
+	env.uid = ctx->uid;
+	env.conf_get = ctx_conf_get;
+	env.log = ctx_module_log;
+	env.priv = ctx;
+	/* Loading happens under the lock so two threads never load the
+	 * same module twice; it is done once per context. */
+	if (shk_modload(ctx->moduledir, name, &env, lm) != SHK_OK)
+		shk_log_emit(&ctx->log, SHK_LOG_WARN, SHK_ERR_MODULE, NULL, 0,
+			     "source \"%s\" skipped: %s", name, lm->why);
+	ctx->modules[ctx->nmodules++] = lm;
+out:
+	pthread_mutex_unlock(&ctx->lock);
+	if (why != NULL)
+		*why = lm->why;
+	return lm->ready ? lm : NULL;
+}
 
 int
-shk_ctx_open(struct shk_ctx **ctx, const char *root, unsigned int flags, shk_log_fn *log,
+shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
 	     void *log_arg)
 {
-	*ctx = NULL;
-	return SHK_ERR_UNSUPPORTED;
+	struct shk_ctx *ctx;
+	struct shk_fmap map;
+	struct shk_error err;
+	const char *dir;
+	int use_env = (flags & SHK_CTX_NO_ENV) == 0, r;
+	size_t rl;
+
+	*out = NULL;
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return SHK_ERR_NOMEM;
+	ctx->log.fn = log;
+	ctx->log.arg = log_arg;
+	ctx->uid = getuid();
+	if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+		free(ctx);
+		return SHK_ERR_SYSTEM;
+	}
+	if (root == NULL && use_env)
+		root = secure_getenv("SSHHOSTKEYS_ROOT");
+	if (root == NULL)
+		root = "";
+	if (root[0] != '\0' && root[0] != '/') {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
+			     "root \"%s\" is not an absolute path", root);
+		r = SHK_ERR_INVAL;
+		goto fail;
+	}
+	rl = strlen(root);
+	while (rl > 0 && root[rl - 1] == '/')
+		rl--;
+	dir = use_env ? secure_getenv("SSHHOSTKEYS_MODULE_DIR") : NULL;
+	if ((ctx->root = strndup(root, rl)) == NULL ||
+	    (ctx->moduledir = strdup(dir != NULL && dir[0] == '/' ? dir : MODULEDIR)) ==
+		    NULL ||
+	    (ctx->nss_path = shk_path_join(ctx->root, "/etc/nsswitch.conf")) == NULL ||
+	    (ctx->conf_path = shk_path_join(ctx->root, SYSCONFDIR "/sshhostkeys.conf")) ==
+		    NULL) {
+		r = SHK_ERR_NOMEM;
+		goto fail;
+	}
+	ctx->home = ctx_home(ctx->uid, use_env);
+	if ((r = shk_conf_new(&ctx->conf)) != SHK_OK)
+		goto fail;
+	memset(&err, 0, sizeof(err));
+	r = shk_fmap_open(ctx->conf_path, &map, &err);
+	if (r == SHK_OK) {
+		r = shk_conf_parse(ctx->conf, map.data, map.len, ctx->conf_path, &ctx->log);
+		shk_fmap_close(&map);
+		if (r == SHK_ERR_NOMEM)
+			goto fail;
+	} else if (r != SHK_ERR_NOTFOUND) {
+		/* An unreadable configuration is logged; defaults apply. */
+		shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->conf_path, &err);
+	}
+	ctx_read_order(ctx);
+	*out = ctx;
+	return SHK_OK;
+fail:
+	shk_ctx_close(ctx);
+	return r;
 }
 
 void
 shk_ctx_close(struct shk_ctx *ctx)
 {
+	size_t i;
+
+	if (ctx == NULL)
+		return;
+	for (i = 0; i < ctx->nmodules; i++) {
+		shk_modunload(ctx->modules[i]);
+		free(ctx->modules[i]);
+	}
+	shk_conf_free(ctx->conf);
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx->root);
+	free(ctx->home);
+	free(ctx->moduledir);
+	free(ctx->nss_path);
+	free(ctx->conf_path);
+	free(ctx);
 }

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The library context: paths, the parsed sshhostkeys.conf, the current
+ * nsswitch order and the modules loaded so far.
+ *
+ * Locking: ctx->lock guards the order (re-read when nsswitch.conf
+ * changes) and the module table. A lookup copies the order out under the
+ * lock and calls modules without it. Loaded modules stay until the context
+ * is closed, so a module pointer taken under the lock stays valid.
+ */
+#ifndef SHK_CONTEXT_H
+#define SHK_CONTEXT_H
+
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "log.h"
+#include "modload.h"
+#include "nsswitch.h"
+
+/* At most this many distinct modules per context. */
+#define SHK_CTX_MAX_MODULES (2 * SHK_NSS_MAX_SOURCES)
+
+struct shk_ctx {
+	char *root;	 /* "" or "/prefix", no trailing slash */
+	char *home;	 /* NULL when unknown */
+	char *moduledir;
+	char *nss_path;	 /* <root>/etc/nsswitch.conf */
+	char *conf_path; /* <root><sysconfdir>/sshhostkeys.conf */
+	uid_t uid;
+	struct shk_log log;
+	struct shk_conf *conf;
+
+	pthread_mutex_t lock;
+	/* What the order was read from, to notice changes. */
+	int nss_seen;	     /* nsswitch.conf existed at the last read */
+	struct stat nss_st;
+	unsigned long nss_line; /* 0 when the default order is used */
+	struct shk_nss_config nss;
+	size_t nmodules;
+	struct shk_loaded_module *modules[SHK_CTX_MAX_MODULES];
+};
+
+/* Copy the current order (re-reading nsswitch.conf if it changed). */
+void shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line);
+
+/* The loaded module for a source name, loading it on first use; NULL when
+ * it cannot be used (the reason is logged once, and kept in *why). */
+struct shk_loaded_module *shk_ctx_module(struct shk_ctx *ctx, const char *name,
+					 const char **why);
+
+#endif

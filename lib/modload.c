@@ -1,3 +1,105 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "modload.h"
+
+/* Why the module is not usable; truncation of a long path is fine. */
+static void __attribute__((format(printf, 2, 3)))
+set_why(struct shk_loaded_module *lm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(lm->why, sizeof(lm->why), fmt, ap);
+	va_end(ap);
+}
+
+int
+shk_modload(const char *moduledir, const char *name, const struct shk_module_env *env,
+	    struct shk_loaded_module *lm)
+{
+	char path[4096];
+	shk_module_entry_fn *entry;
+	const struct shk_module *m;
+	const char *dlerr;
+	int r;
+
+	memset(lm, 0, sizeof(*lm));
+	snprintf(lm->name, sizeof(lm->name), "%s", name);
+	lm->env = *env;
+	lm->env.abi_version = SHK_MODULE_ABI_VERSION;
+	if ((size_t)snprintf(path, sizeof(path), "%s/sshhostkeys_%s.so", moduledir, name) >=
+	    sizeof(path)) {
+		set_why(lm, "module path too long");
+		return SHK_ERR_RANGE;
+	}
+	/* RTLD_NOW: an unresolved symbol shows here, not in the middle of a
+	 * lookup. RTLD_LOCAL: modules cannot interpose on each other. */
+	if ((lm->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		dlerr = dlerror();
+		set_why(lm, "cannot load %s: %s", path,
+			 dlerr != NULL ? dlerr : "unknown error");
+		return SHK_ERR_NOTFOUND;
+	}
+	*(void **)&entry = dlsym(lm->dl, SHK_MODULE_ENTRY);
+	if (entry == NULL) {
+		set_why(lm, "%s has no %s symbol", path,
+			 SHK_MODULE_ENTRY);
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	if ((m = entry()) == NULL) {
+		set_why(lm, "%s returned no module table", path);
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	if (m->abi_version != SHK_MODULE_ABI_VERSION) {
+		set_why(lm, "%s has module ABI version %u, this library needs %u", path,
+			 m->abi_version, (unsigned)SHK_MODULE_ABI_VERSION);
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	if (m->lookup == NULL || m->open == NULL || m->close == NULL || m->name == NULL) {
+		set_why(lm, "%s lacks a required function", path);
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	if (strcmp(m->name, name) != 0) {
+		set_why(lm, "%s calls itself \"%s\", not \"%s\"", path,
+			 m->name, name);
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	if ((r = m->open(&lm->env, &lm->state)) != SHK_OK) {
+		set_why(lm, "%s: open failed: %s", path,
+			 shk_strerror(r));
+		r = SHK_ERR_MODULE;
+		goto fail;
+	}
+	lm->m = m;
+	lm->ready = 1;
+	set_why(lm, "ready");
+	return SHK_OK;
+fail:
+	dlclose(lm->dl);
+	lm->dl = NULL;
+	return r;
+}
+
+void
+shk_modunload(struct shk_loaded_module *lm)
+{
+	if (lm->ready && lm->m != NULL)
+		lm->m->close(lm->state);
+	if (lm->dl != NULL)
+		dlclose(lm->dl);
+	lm->dl = NULL;
+	lm->m = NULL;
+	lm->state = NULL;
+	lm->ready = 0;
+}
