@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Build sshhostkeys and run the demo on the example store in examples/.
+# On a fresh Debian machine, run as root to install what the build and the
+# tests need. Afterwards, "make check" runs the whole test suite.
+set -eu
+cd "$(dirname "$0")"
+
+# Build tools, libraries, and the real OpenSSH programs the tests compare with.
+PKGS="build-essential autoconf automake libtool pkg-config libssl-dev check
+openssh-client openssh-server"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+		echo "quickstart: installing$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	else
+		echo "quickstart: please install:$missing" >&2
+		exit 1
+	fi
+fi
+
+[ -x configure ] || autoreconf -fi
+# sysconfdir /etc: --root DIR then reads DIR/etc/sshhostkeys.conf, as on a
+# distribution; nothing is installed by this script.
+[ -f Makefile ] || ./configure -q --sysconfdir=/etc
+make -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+
+echo
+echo "== Demo: lookups in the example store (examples/root, examples/home)"
+# Git does not keep modes; stores writable by others are (rightly) ignored.
+chmod -R go-w examples
+ROOT=$PWD/examples/root
+export HOME=$PWD/examples/home
+export SSHHOSTKEYS_MODULE_DIR=$PWD/module/.libs
+run() {
+	echo
+	echo "\$ sshhostkeys --root examples/root $*"
+	./tools/sshhostkeys --root "$ROOT" "$@" || echo "(exit $?)"
+}
+run sources
+run -v lookup alpha.example.com
+run -v lookup '[beta.example.com]:2222'
+run -v lookup gamma.example.com#222
+run -v lookup delta.example.com
+run verify alpha.example.com examples/keys/alpha_ed25519.pub
+run verify alpha.example.com examples/keys/gamma_ed25519.pub
+run verify -p 222 gamma.example.com examples/keys/gamma_ed25519.pub
+run fingerprint -E bubblebabble examples/keys/alpha_ed25519.pub
+echo
+echo "quickstart: done. Run \"make check\" for the test suite."
