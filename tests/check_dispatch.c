@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dispatcher through the public API, with scripted source modules
+ * (tests/modules/scripted.c) loaded by dlopen from the build tree: action
+ * items, revocations from every source, verdicts, buffer growth, ABI
+ * refusal, missing modules, malformed and changed nsswitch.conf.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sshhostkeys.h>
+
+#define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDuwhhB6NX/DoXQZKB2jvvqIAjfctgMk/DsQJ2HcmSSc"
+#define KEY_B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ5Js+CfdAYLtscW38wIIWHU+6vNkBOx6yzAvd49LZj"
+#define KEY_C "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5lUCRV30/ex7q9F+D3yNZl3LC4RL0ylLctJQiw7ies"
+#define KEY_E                                                                          \
+	"ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBAJYuIadZlT" \
+	"hS5DePgcTb8E/QtYXmsB9A1g2Xc8K2INVQIzK2y2oZCXZce3JfBKAm/wlD+6nrLnWoc7lstSnTTE="
+
+static char root[256];
+static char logged[8192];
+
+static void
+test_log(void *arg, const struct shk_diag *d)
+{
+	size_t n = strlen(logged);
+
+	(void)arg;
+	snprintf(logged + n, sizeof(logged) - n, "%s\n", d->msg);
+}
+
+static void
+write_file(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void
+setup(void)
+{
+	char path[512];
+
+	snprintf(root, sizeof(root), "/tmp/shk-dispatch.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/etc", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/scripted", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	setenv("SSHHOSTKEYS_MODULE_DIR", TESTMODULEDIR, 1);
+	logged[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct shk_ctx *
+open_ctx(const char *nss_line)
+{
+	struct shk_ctx *ctx = NULL;
+	char text[512];
+
+	snprintf(text, sizeof(text), "# test\nhosts: files\nssh_hostkeys: %s\n", nss_line);
+	write_file("etc/nsswitch.conf", text);
+	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+	return ctx;
+}
+
+static int
+has_key(const struct shk_keylist *kl, const char *typeb64, enum shk_marker m)
+{
+	struct shk_key *k;
+	size_t i;
+	int found = 0;
+
+	ck_assert_int_eq(shk_key_parse(typeb64, strlen(typeb64), &k), SHK_OK);
+	for (i = 0; i < kl->count; i++)
+		if (strcmp(kl->keys[i].type, k->type) == 0 && kl->keys[i].bloblen == k->bloblen &&
+		    memcmp(kl->keys[i].blob, k->blob, k->bloblen) == 0 && kl->keys[i].marker == m)
+			found = 1;
+	shk_key_free(k);
+	return found;
+}
+
+START_TEST(test_success_returns_by_default)
+{
+	struct shk_ctx *ctx = open_ctx("testa testb");
+	struct shk_keylist *kl;
+
+	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "host.example", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 1);
+	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
+	ck_assert_str_eq(kl->keys[0].source, "testa");
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_success_continue_merges)
+{
+	struct shk_ctx *ctx = open_ctx("testa [SUCCESS=continue] testb");
+	struct shk_keylist *kl;
+
+	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "host.example", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 2);
+	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_notfound_continues_and_can_return)
+{
+	struct shk_ctx *ctx;
+	struct shk_keylist *kl;
+
+	write_file("scripted/testa", "status NOTFOUND\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ctx = open_ctx("testa testb");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+
+	ctx = open_ctx("testa [NOTFOUND=return] testb");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
+	ck_assert_uint_eq(kl->count, 0);
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_negated_action)
+{
+	struct shk_ctx *ctx = open_ctx("testa [!SUCCESS=return] testb");
+	struct shk_keylist *kl;
+
+	/* UNAVAIL is "not SUCCESS": the order stops at testa. */
+	write_file("scripted/testa", "status UNAVAIL\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_revocations_always_apply)
+{
+	struct shk_ctx *ctx = open_ctx("testa testb");
+	struct shk_verification *v;
+	struct shk_keylist *kl;
+	struct shk_key *key;
+
+	/* testa answers SUCCESS (return), yet testb's revocation counts and
+	 * its plain key does not. */
+	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey @revoked " KEY_A "\nkey " KEY_C "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 2);
+	ck_assert(has_key(kl, KEY_A, SHK_MARKER_REVOKED));
+	ck_assert(!has_key(kl, KEY_C, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+
+	ck_assert_int_eq(shk_key_parse(KEY_A, strlen(KEY_A), &key), SHK_OK);
+	ck_assert_int_eq(shk_verify(ctx, "h", 22, key, &v), SHK_OK);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_REVOKED);
+	ck_assert_ptr_nonnull(v->evidence);
+	ck_assert_str_eq(v->evidence->source, "testb");
+	shk_verification_free(v);
+	shk_key_free(key);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+/* Verdict for presenting `presented` when testa holds `script`. */
+static enum shk_verdict
+verdict_for(const char *script, const char *presented, unsigned int port, int *fallback)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_verification *v;
+	struct shk_key *key;
+	enum shk_verdict out;
+
+	write_file("scripted/testa", script);
+	ck_assert_int_eq(shk_key_parse(presented, strlen(presented), &key), SHK_OK);
+	ck_assert_int_eq(shk_verify(ctx, "h.example", port, key, &v), SHK_OK);
+	out = v->verdict;
+	if (fallback != NULL)
+		*fallback = v->port_fallback;
+	shk_verification_free(v);
+	shk_key_free(key);
+	shk_ctx_close(ctx);
+	return out;
+}
+
+START_TEST(test_verdicts)
+{
+	int fb = -1;
+
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_A "\n", KEY_A, 22, NULL),
+			 SHK_VERDICT_MATCH);
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_A "\n", KEY_B, 22, NULL),
+			 SHK_VERDICT_CHANGED);
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_E "\n", KEY_B, 22, NULL),
+			 SHK_VERDICT_OTHER);
+	ck_assert_int_eq(verdict_for("status NOTFOUND\n", KEY_B, 22, NULL),
+			 SHK_VERDICT_UNKNOWN);
+	/* A matching key of another type wins over a differing one. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_E "\nkey " KEY_A "\n", KEY_A,
+				     22, NULL),
+			 SHK_VERDICT_MATCH);
+	/* @cert-authority keys never vouch for plain keys. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey @cert-authority " KEY_A "\n", KEY_A,
+				     22, NULL),
+			 SHK_VERDICT_UNKNOWN);
+	/* Port fallback: a portless entry only ever yields MATCH. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey @fallback " KEY_A "\n", KEY_A, 2222,
+				     &fb),
+			 SHK_VERDICT_MATCH);
+	ck_assert_int_eq(fb, 1);
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey @fallback " KEY_A "\n", KEY_B, 2222,
+				     NULL),
+			 SHK_VERDICT_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_fallback_keys_not_listed)
+{
+	struct shk_ctx *ctx = open_ctx("testa testb");
+	struct shk_keylist *kl;
+
+	/* Fallback-only answers do not stop the order either. */
+	write_file("scripted/testa", "status SUCCESS\nkey @fallback " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 2222, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 1);
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_verify_only_source)
+{
+	struct shk_ctx *ctx = open_ctx("testv");
+	struct shk_verification *v;
+	struct shk_key *key;
+
+	write_file("scripted/testv", "status SUCCESS\nverdict 0\n");
+	ck_assert_int_eq(shk_key_parse(KEY_A, strlen(KEY_A), &key), SHK_OK);
+	ck_assert_int_eq(shk_verify(ctx, "h", 22, key, &v), SHK_OK);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_MATCH);
+	ck_assert_ptr_null(v->evidence);
+	shk_verification_free(v);
+	shk_key_free(key);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_large_result_grows_buffer)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_keylist *kl;
+
+	/* 2000 copies of an ECDSA key need far more than the first buffer. */
+	write_file("scripted/testa", "status SUCCESS\nrepeat 2000\nkey " KEY_E "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 2000);
+	ck_assert(has_key(kl, KEY_E, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_bad_modules_skipped)
+{
+	struct shk_ctx *ctx = open_ctx("nosuchsource testabi testb");
+	struct shk_sourcelist *sl;
+	struct shk_keylist *kl;
+
+	write_file("scripted/testabi", "status SUCCESS\nkey " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 1);
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	ck_assert_ptr_nonnull(strstr(logged, "nosuchsource"));
+	ck_assert_ptr_nonnull(strstr(logged, "ABI version 99"));
+	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+	ck_assert_uint_eq(sl->count, 3);
+	ck_assert_int_eq(sl->sources[0].ready, 0);
+	ck_assert_int_eq(sl->sources[1].ready, 0);
+	ck_assert_int_eq(sl->sources[2].ready, 1);
+	ck_assert_str_eq(sl->sources[2].state, "ready");
+	shk_sourcelist_free(sl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_nsswitch_reread_on_change)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_keylist *kl;
+
+	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	/* A different size is enough for the change to be seen even within
+	 * one mtime tick. */
+	write_file("etc/nsswitch.conf", "ssh_hostkeys:   testb\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 1);
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_malformed_line_uses_default)
+{
+	struct shk_ctx *ctx = open_ctx("testa [NOTFOUND=retrun] testb");
+	struct shk_sourcelist *sl;
+
+	ck_assert_ptr_nonnull(strstr(logged, "default order"));
+	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+	ck_assert_uint_eq(sl->count, 2);
+	ck_assert_str_eq(sl->sources[0].name, "files");
+	ck_assert_str_eq(sl->sources[1].name, "ssh2");
+	shk_sourcelist_free(sl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_bad_host_refused)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_keylist *kl;
+
+	ck_assert_int_eq(shk_lookup(ctx, "../etc/passwd", 0, NULL, &kl), SHK_ERR_INVAL);
+	ck_assert_ptr_null(kl);
+	ck_assert_int_eq(shk_lookup(ctx, "[h]:22", 2222, NULL, &kl), SHK_ERR_INVAL);
+	ck_assert_ptr_null(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+START_TEST(test_relative_root_refused)
+{
+	struct shk_ctx *ctx = NULL;
+
+	ck_assert_int_eq(shk_ctx_open(&ctx, "relative/root", 0, test_log, NULL), SHK_ERR_INVAL);
+	ck_assert_ptr_null(ctx);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dispatch");
+	TCase *tc = tcase_create("dispatch");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_success_returns_by_default);
+	tcase_add_test(tc, test_success_continue_merges);
+	tcase_add_test(tc, test_notfound_continues_and_can_return);
+	tcase_add_test(tc, test_negated_action);
+	tcase_add_test(tc, test_revocations_always_apply);
+	tcase_add_test(tc, test_verdicts);
+	tcase_add_test(tc, test_fallback_keys_not_listed);
+	tcase_add_test(tc, test_verify_only_source);
+	tcase_add_test(tc, test_large_result_grows_buffer);
+	tcase_add_test(tc, test_bad_modules_skipped);
+	tcase_add_test(tc, test_nsswitch_reread_on_change);
+	tcase_add_test(tc, test_malformed_line_uses_default);
+	tcase_add_test(tc, test_bad_host_refused);
+	tcase_add_test(tc, test_relative_root_refused);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
