@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# End to end with the real OpenSSH: sshd on 127.0.0.1 and a free high port,
+# its host keys only in an sshhostkeys store under a temporary root, and ssh
+# using the shipped KnownHostsCommand line (plus --root). Host-key checking
+# must pass for known_hosts, ssh2 plain and ssh2 hashed stores, and fail with
+# "Host key verification failed" for a wrong, a revoked or an unknown key,
+# never with "KnownHostsCommand failed".
+. "$(dirname "$0")/lib.sh"
+
+SSHD=/usr/sbin/sshd
+[ -x "$SSHD" ] || skip_all "no $SSHD (Debian openssh-server)"
+command -v ssh >/dev/null || skip_all "no ssh"
+[ "$(id -u)" -eq 0 ] || skip_all "sshd needs root for privilege separation"
+
+SRV=$TMPROOT/sshd
+mkdir -p "$SRV" /run/sshd
+for t in rsa ecdsa ed25519; do
+	ssh-keygen -q -t $t -N '' -C '' -f "$SRV/host_$t"
+done
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$SRV/other_ed25519"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$SRV/sshd_config" <<CFG
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $SRV/host_rsa
+HostKey $SRV/host_ecdsa
+HostKey $SRV/host_ed25519
+PidFile $SRV/sshd.pid
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AuthorizedKeysFile none
+MaxStartups 50
+CFG
+"$SSHD" -D -e -f "$SRV/sshd_config" 2>"$SRV/sshd.log" &
+SSHD_PID=$!
+stop_sshd() { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }
+t_on_exit stop_sshd
+for _ in $(seq 50); do
+	(exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
+	sleep 0.1
+done
+
+# The shipped line, with our CLI and a --root in place of the installed path.
+CONF="$top_builddir/conf/ssh_config.d/50-sshhostkeys.conf"
+KHC=$(sed -n 's/^[[:space:]]*KnownHostsCommand[[:space:]]*//p' "$CONF")
+case "$KHC" in
+*"/sshhostkeys known-hosts "*) ;;
+*) fail "shipped KnownHostsCommand line not found in $CONF"; t_done; exit ;;
+esac
+
+# new_root: a fresh, empty store; sets R and H.
+new_root() {
+	R=$TMPROOT/root.$1
+	H=$TMPROOT/home.$1
+	mkdir -p "$R/etc/ssh" "$R/etc/ssh2/hostkeys" "$H/.ssh2/hostkeys"
+	echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
+}
+
+# try NAME: ssh to the server with only the store as source of keys.
+try() {
+	local cmd=${KHC/*\/sshhostkeys known-hosts/$SHK_CLI --root $R known-hosts}
+	HOME=$H timeout 30 ssh -F /dev/null -n \
+		-o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
+		-o GlobalKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=10 \
+		-o IdentitiesOnly=yes -o IdentityFile=/dev/null \
+		-o "KnownHostsCommand=$cmd" -p "$PORT" nobody@127.0.0.1 true \
+		>"$TMPROOT/ssh.$1.out" 2>"$TMPROOT/ssh.$1.err"
+	if grep -q "KnownHostsCommand" "$TMPROOT/ssh.$1.err"; then
+		fail "$1: KnownHostsCommand failed"
+		sed 's/^/    /' "$TMPROOT/ssh.$1.err"
+		return 2
+	fi
+	# Past host-key checking, auth fails: no identity is offered.
+	if grep -q "Permission denied" "$TMPROOT/ssh.$1.err"; then return 0; fi
+	if grep -q "Host key verification failed" "$TMPROOT/ssh.$1.err"; then return 1; fi
+	sed 's/^/    /' "$TMPROOT/ssh.$1.err"
+	return 3
+}
+accepted() { local rc=0; try "$1" || rc=$?; if [ $rc -eq 0 ]; then pass "$1: accepted"; else fail "$1: not accepted (rc $rc)"; sed 's/^/    /' "$TMPROOT/ssh.$1.err"; fi; }
+refused() { local rc=0; try "$1" || rc=$?; if [ $rc -eq 1 ]; then pass "$1: Host key verification failed"; else fail "$1: not refused as expected (rc $rc)"; fi; }
+
+pub() { cut -d' ' -f1,2 "$SRV/$1.pub"; }
+
+new_root known_hosts
+echo "[127.0.0.1]:$PORT $(pub host_ed25519)" > "$R/etc/ssh/ssh_known_hosts"
+accepted known_hosts
+
+new_root known_hosts_user_hashed
+mkdir -p "$H/.ssh"
+echo "[127.0.0.1]:$PORT $(pub host_ecdsa)" > "$H/.ssh/known_hosts"
+ssh-keygen -q -H -f "$H/.ssh/known_hosts" >/dev/null 2>&1; rm -f "$H/.ssh/known_hosts.old"
+accepted known_hosts_user_hashed
+
+new_root ssh2_plain
+ssh-keygen -e -f "$SRV/host_ecdsa.pub" > "$R/etc/ssh2/hostkeys/key_${PORT}_127.0.0.1.pub"
+accepted ssh2_plain
+
+new_root ssh2_hashed
+salt=$(openssl rand -hex 32)
+echo "$salt" > "$H/.ssh2/hostkeys/salt"
+h=$(printf '%s' "$PORT:127.0.0.1" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$salt" -r | cut -d' ' -f1)
+pub host_rsa > "$H/.ssh2/hostkeys/keys_$h"
+accepted ssh2_hashed
+
+new_root wrong_key
+echo "[127.0.0.1]:$PORT $(pub other_ed25519)" > "$R/etc/ssh/ssh_known_hosts"
+refused wrong_key
+
+new_root revoked
+{
+	echo "[127.0.0.1]:$PORT $(pub host_ed25519)"
+	echo "@revoked * $(pub host_ed25519)"
+} > "$R/etc/ssh/ssh_known_hosts"
+refused revoked
+
+new_root revoked_in_other_source
+echo "[127.0.0.1]:$PORT $(pub host_ed25519)" > "$R/etc/ssh/ssh_known_hosts"
+pub host_ed25519 > "$R/etc/ssh2/hostkeys/key_${PORT}_127.0.0.1.pub"
+echo "ssh_hostkeys: ssh2 files" > "$R/etc/nsswitch.conf"
+printf '@revoked * %s\n' "$(pub host_ed25519)" >> "$R/etc/ssh/ssh_known_hosts"
+refused revoked_in_other_source
+
+new_root unknown
+refused unknown
+
+t_done
