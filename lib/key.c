@@ -324,15 +324,15 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
 		 * such a key cannot be a real RSA key (e = 1 makes every
 		 * signature forgeable), so we refuse it.
 		 */
-		if ((e[elen - 1] & 1) == 0 || (elen == 1 && e[0] == 1))
-			return shk_error_set(err, SHK_ERR_PARSE, 0,
-					     "RSA exponent is not odd and at least 3");
-		if ((n[nlen - 1] & 1) == 0)
-			return shk_error_set(err, SHK_ERR_PARSE, 0, "RSA modulus is even");
 		if (*bits < KEY_RSA_MIN_BITS)
 			return shk_error_set(err, SHK_ERR_PARSE, 0,
 					     "RSA modulus has %u bits, fewer than %u", *bits,
 					     KEY_RSA_MIN_BITS);
+		if ((n[nlen - 1] & 1) == 0)
+			return shk_error_set(err, SHK_ERR_PARSE, 0, "RSA modulus is even");
+		if ((e[elen - 1] & 1) == 0 || (elen == 1 && e[0] == 1))
+			return shk_error_set(err, SHK_ERR_PARSE, 0,
+					     "RSA exponent is not odd and at least 3");
 		return SHK_OK;
 	case SHK_KT_DSA:
 		if ((ret = rd_mpint(r, "DSA p", &n, &nlen, canonical, err)) != SHK_OK ||
@@ -664,4 +664,48 @@ shk_key_equal_blob(const char *type1, const unsigned char *b1, size_t l1,
 	if (type1 == NULL || type2 == NULL || strcmp(type1, type2) != 0 || l1 != l2)
 		return 0;
 	return l1 == 0 || memcmp(b1, b2, l1) == 0;
+}
+
+int
+shk_key_cert_plain_blob(const unsigned char *blob, size_t bloblen, unsigned char **out,
+			size_t *outlen)
+{
+	const struct keytype_info *base;
+	const unsigned char *type, *nonce, *start;
+	unsigned char *p;
+	struct rd r;
+	size_t typelen, noncelen, baselen, fieldlen;
+	unsigned int bits;
+	int ci, canonical = 1;
+
+	*out = NULL;
+	*outlen = 0;
+	r.p = blob;
+	r.left = bloblen;
+	if (rd_string(&r, &type, &typelen, "key type", NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
+	if ((ci = certtype_lookup((const char *)type, typelen)) < 0)
+		return SHK_ERR_INVAL;
+	if (rd_string(&r, &nonce, &noncelen, "nonce", NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
+	base = keytype_lookup(certtypes[ci].base, strlen(certtypes[ci].base));
+	start = r.p;
+	if (check_fields(base, &r, &bits, &canonical, NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
+	/* The plain blob is the base type name followed by the same fields. */
+	fieldlen = (size_t)(r.p - start);
+	baselen = strlen(base->name);
+	if ((p = malloc(4 + baselen + fieldlen)) == NULL)
+		return SHK_ERR_NOMEM;
+	p[0] = (unsigned char)(baselen >> 24);
+	p[1] = (unsigned char)(baselen >> 16);
+	p[2] = (unsigned char)(baselen >> 8);
+	p[3] = (unsigned char)baselen;
+	memcpy(p + 4, base->name, baselen);
+	memcpy(p + 4 + baselen, start, fieldlen);
+	*outlen = 4 + baselen + fieldlen;
+	if (!canonical)
+		*outlen = canonicalize(p, *outlen);
+	*out = p;
+	return SHK_OK;
 }
