@@ -663,6 +663,24 @@ START_TEST(test_type_filter)
 }
 END_TEST
 
+START_TEST(test_conf_empty_turns_off)
+{
+	struct shk_module_result res;
+	char *buf;
+
+	mkdirs(udir);
+	mkdirs(sdir);
+	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
+	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
+	conf_user = "";
+	conf_system = "relative/dir";
+	module_open();
+	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_UNAVAIL);
+	free(buf);
+	ck_assert(log_has("not an absolute path"));
+}
+END_TEST
+
 START_TEST(test_no_store)
 {
 	struct shk_module_result res;
@@ -772,6 +790,7 @@ main(void)
 	tcase_add_test(tc, test_fifo_refused);
 	tcase_add_test(tc, test_multi_key_file);
 	tcase_add_loop_test(tc, test_type_filter, 0, SHK_ARRAY_SIZE(type_filters));
+	tcase_add_test(tc, test_conf_empty_turns_off);
 	tcase_add_test(tc, test_no_store);
 	tcase_add_loop_test(tc, test_bad_query_host, 0, SHK_ARRAY_SIZE(bad_query_hosts));
 	tcase_add_test(tc, test_check_lint);

@@ -625,6 +625,11 @@ ssh2_dir_setup(const struct shk_module_env *env, const struct shk_log *log, cons
 		v = def;
 	d->path = NULL;
 	d->stop_dir = NULL;
+	if (v[0] == '\0') {
+		/* An empty value is how a site turns one directory off. */
+		shk_log_emit(log, SHK_LOG_DEBUG, SHK_OK, NULL, 0, "ssh2: %s is empty: off", key);
+		return SHK_OK;
+	}
 	if (v[0] == '~' && (v[1] == '/' || v[1] == '\0')) {
 		if (env->home == NULL || env->home[0] != '/') {
 			shk_log_emit(log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
