@@ -47,7 +47,9 @@ int shk_ssh2_hashed_name(const unsigned char salt[SHK_SSH2_SALT_LEN], const char
 			 unsigned int port, char *out, size_t outcap);
 
 /* What a directory entry is. For SHK_SSH2_PLAIN, *port and host (cap
- * hostcap, may be NULL) receive the parts. */
+ * hostcap, may be NULL) receive the parts; a plain name whose host does
+ * not fit hostcap is reported as SHK_SSH2_OTHER. Hashed names must be
+ * lowercase hex to count as SHK_SSH2_HASHED or SHK_SSH2_TECTIA. */
 enum shk_ssh2_kind shk_ssh2_classify(const char *name, unsigned int *port, char *host,
 				     size_t hostcap);
 

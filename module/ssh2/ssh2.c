@@ -1,3 +1,721 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
+/*
+ * The "ssh2" source: Tectia-style host-key directories (docs/formats.md).
+ * The user's directory is read first; the system one only when the user's
+ * holds no file for the host. In one directory our hashed file
+ * (keys_<64 hex>) wins over the plain one (key_<port>_<host>.pub). The
+ * first file found decides; its keys are returned filtered by type.
+ */
 #include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sshhostkeys/module.h>
+
+#include "carve.h"
+#include "fmap.h"
+#include "keyfile.h"
+#include "log.h"
+#include "shk.h"
+#include "ssh2name.h"
+#include "trust.h"
+
+#define SSH2_USER_DEFAULT "~/.ssh2/hostkeys"
+#define SSH2_SYSTEM_DEFAULT "/etc/ssh2/hostkeys"
+
+struct ssh2_dir {
+	char *path;	      /* NULL: not configured (e.g. no home) */
+	const char *stop_dir; /* where the trust walk stops */
+};
+
+struct ssh2_state {
+	const struct shk_module_env *env;
+	struct ssh2_dir dirs[2]; /* user, then system */
+};
+
+/* Per-call logging: the env's sink, plus a count of problems for check. */
+struct ssh2_logctx {
+	const struct shk_module_env *env;
+	unsigned long nwarn;
+};
+
+/* What one directory says about a host. */
+enum ssh2_dir_answer {
+	SSH2_DIR_UNUSABLE = 0, /* missing, unreadable or untrusted */
+	SSH2_DIR_ABSENT,       /* readable, no file for the host */
+	SSH2_DIR_FOUND,	       /* a file decided */
+};
+
+/* What a directory listing holds, gathered at most once per call. */
+struct ssh2_scan {
+	int done;
+	unsigned long nhashed, ntectia;
+};
+
+struct ssh2_found {
+	struct shk_key *key;
+	unsigned long line;
+};
+
+/* Keys collected from one file before they are carved out. */
+struct ssh2_collect {
+	const char *keytype;
+	struct ssh2_found *v;
+	size_t n, cap;
+	int nomem;
+};
+
+static void
+ssh2_log_fn(void *arg, const struct shk_diag *d)
+{
+	struct ssh2_logctx *lc = arg;
+
+	if (d->level <= SHK_LOG_WARN)
+		lc->nwarn++;
+	if (lc->env->log != NULL)
+		lc->env->log(lc->env, d->level, d->code, d->file, d->line, d->msg);
+}
+
+static void
+ssh2_log_init(struct ssh2_logctx *lc, struct shk_log *log, const struct shk_module_env *env)
+{
+	lc->env = env;
+	lc->nwarn = 0;
+	log->fn = ssh2_log_fn;
+	log->arg = lc;
+}
+
+/* dir + "/" + name into out; SHK_ERR_RANGE when it does not fit. */
+static int
+ssh2_join(char *out, size_t cap, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+
+	if (dl + 1 + nl + 1 > cap)
+		return SHK_ERR_RANGE;
+	memcpy(out, dir, dl);
+	out[dl] = '/';
+	memcpy(out + dl + 1, name, nl + 1);
+	return SHK_OK;
+}
+
+/*
+ * Open dir/name for reading without following a symlink and without
+ * blocking on a FIFO, map it and check who may write it. Returns SHK_OK,
+ * SHK_ERR_NOTFOUND (silently: the file is simply not there) or another
+ * status after logging why the file is refused and what follows (conseq).
+ */
+static int
+ssh2_map(const struct ssh2_dir *d, int dirfd, const char *name, const char *path,
+	 uid_t uid, const struct shk_log *log, const char *conseq, struct shk_fmap *m)
+{
+	struct shk_error err;
+	int fd, r, oerrno;
+
+	memset(m, 0, sizeof(*m));
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		oerrno = errno;
+		if (oerrno == ENOENT)
+			return SHK_ERR_NOTFOUND;
+		if (oerrno == ELOOP) {
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_UNTRUSTED, path, 0,
+				     "is a symbolic link: %s", conseq);
+			return SHK_ERR_UNTRUSTED;
+		}
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_SYSTEM, path, 0, "cannot open: %s: %s",
+			     strerror(oerrno), conseq);
+		return SHK_ERR_SYSTEM;
+	}
+	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK) {
+		memset(m, 0, sizeof(*m));
+		shk_log_emit(log, SHK_LOG_WARN, r, path, 0, "%s: %s", err.msg, conseq);
+		goto out;
+	}
+	if ((r = shk_trust_fd(fd, path, d->stop_dir, uid, &err)) != SHK_OK) {
+		shk_fmap_close(m);
+		shk_log_emit(log, SHK_LOG_WARN, r, path, 0, "%s: %s", err.msg, conseq);
+		goto out;
+	}
+	r = SHK_OK;
+ out:
+	close(fd);
+	return r;
+}
+
+
+/*
+ * Open and trust-check a store directory. Returns the fd, or -1 with
+ * *why set: SHK_ERR_NOTFOUND when it does not exist (not worth a
+ * warning: most machines have no such store), another status after
+ * logging.
+ */
+static int
+ssh2_open_dir(const struct ssh2_dir *d, uid_t uid, const struct shk_log *log, int *why)
+{
+	struct shk_error err;
+	int fd, r, oerrno;
+
+	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		oerrno = errno;
+		if (oerrno == ENOENT) {
+			*why = SHK_ERR_NOTFOUND;
+			return -1;
+		}
+		*why = SHK_ERR_SYSTEM;
+		if (oerrno == ELOOP)
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_UNTRUSTED, d->path, 0,
+				     "is a symbolic link: store ignored");
+		else
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_SYSTEM, d->path, 0,
+				     "cannot open: %s: store ignored", strerror(oerrno));
+		return -1;
+	}
+	if ((r = shk_trust_fd(fd, d->path, d->stop_dir, uid, &err)) != SHK_OK) {
+		*why = r;
+		shk_log_emit(log, SHK_LOG_WARN, r, d->path, 0, "%s: store ignored", err.msg);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Count our hashed files and genuine Tectia ones. A fresh descriptor for
+ * "." gives the listing its own offset. */
+static void
+ssh2_scan(int dirfd, struct ssh2_scan *sc)
+{
+	struct dirent *de;
+	DIR *dp;
+	int fd;
+
+	if (sc->done)
+		return;
+	sc->done = 1;
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		switch (shk_ssh2_classify(de->d_name, NULL, NULL, 0)) {
+		case SHK_SSH2_HASHED:
+			sc->nhashed++;
+			break;
+		case SHK_SSH2_TECTIA:
+			sc->ntectia++;
+			break;
+		default:
+			break;
+		}
+	}
+	closedir(dp);
+}
+
+/*
+ * Read the directory's salt. SHK_OK when hashed files can be used;
+ * otherwise the reason has been logged (a missing salt only when hashed
+ * files exist that now cannot be resolved).
+ */
+static int
+ssh2_salt(const struct ssh2_dir *d, int dirfd, uid_t uid, const struct shk_log *log,
+	  struct ssh2_scan *sc, unsigned char salt[SHK_SSH2_SALT_LEN])
+{
+	static const char conseq[] = "hashed files of this directory are unusable";
+	char path[PATH_MAX];
+	struct shk_error err;
+	struct shk_fmap m;
+	int r;
+
+	if ((r = ssh2_join(path, sizeof(path), d->path, SHK_SSH2_SALT_FILE)) != SHK_OK)
+		return r;
+	r = ssh2_map(d, dirfd, SHK_SSH2_SALT_FILE, path, uid, log, conseq, &m);
+	if (r == SHK_ERR_NOTFOUND) {
+		ssh2_scan(dirfd, sc);
+		if (sc->nhashed > 0)
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0,
+				     "missing while %lu hashed file(s) exist: %s",
+				     sc->nhashed, conseq);
+		return r;
+	}
+	if (r != SHK_OK)
+		return r;
+	r = shk_ssh2_salt_parse(m.data != NULL ? m.data : "", m.len, salt, &err);
+	if (r != SHK_OK)
+		shk_log_emit(log, SHK_LOG_WARN, r, path, 0, "%s: %s", err.msg, conseq);
+	shk_fmap_close(&m);
+	return r;
+}
+
+static int
+ssh2_collect_cb(void *arg, struct shk_key *key, unsigned long line)
+{
+	struct ssh2_collect *c = arg;
+	struct ssh2_found *nv;
+	size_t ncap;
+
+	if (c->keytype != NULL && strcmp(key->type, c->keytype) != 0) {
+		shk_key_free(key);
+		return 0;
+	}
+	if (c->n == c->cap) {
+		ncap = c->cap == 0 ? 4 : c->cap * 2;
+		if ((nv = reallocarray(c->v, ncap, sizeof(*nv))) == NULL) {
+			shk_key_free(key);
+			c->nomem = 1;
+			return SHK_ERR_NOMEM;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	c->v[c->n].key = key;
+	c->v[c->n].line = line;
+	c->n++;
+	return 0;
+}
+
+static void
+ssh2_collect_free(struct ssh2_collect *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		shk_key_free(c->v[i].key);
+	SHK_FREE(c->v);
+	c->n = c->cap = 0;
+}
+
+/*
+ * Try one candidate file of a directory. SHK_OK when it exists and was
+ * read (its keys, filtered, are in c); SHK_ERR_NOTFOUND when it is not
+ * there or was refused (logged), so the next candidate is tried;
+ * SHK_ERR_NOMEM.
+ */
+static int
+ssh2_try_file(const struct ssh2_dir *d, int dirfd, const char *name, uid_t uid,
+	      const struct shk_log *log, struct ssh2_collect *c, char *path, size_t pathcap)
+{
+	struct shk_fmap m;
+	size_t nfound = 0;
+	int r;
+
+	if (ssh2_join(path, pathcap, d->path, name) != SHK_OK) {
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_RANGE, d->path, 0,
+			     "path too long for %s", name);
+		return SHK_ERR_NOTFOUND;
+	}
+	if (ssh2_map(d, dirfd, name, path, uid, log, "refused", &m) != SHK_OK)
+		return SHK_ERR_NOTFOUND;
+	r = shk_keyfile_parse(m.data != NULL ? m.data : "", m.len, path, log, ssh2_collect_cb,
+			      c, &nfound);
+	shk_fmap_close(&m);
+	if (r == SHK_ERR_NOMEM || c->nomem)
+		return SHK_ERR_NOMEM;
+	/* The file decides even when it holds no usable key: Tectia
+	 * identity is the file's existence, and falling through to another
+	 * file would make a broken entry silently widen what is accepted. */
+	if (nfound == 0)
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0, "holds no key");
+	return SHK_OK;
+}
+
+/* The lookup in one directory. On FOUND, path names the file. */
+static enum ssh2_dir_answer
+ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
+		const struct shk_module_query *q, const struct shk_log *log,
+		struct ssh2_collect *c, char *path, size_t pathcap, int *tectia_logged,
+		int *nomem)
+{
+	unsigned char salt[SHK_SSH2_SALT_LEN];
+	char name[SHK_SSH2_PLAIN_NAME_MAX];
+	struct ssh2_scan sc;
+	enum ssh2_dir_answer ans = SSH2_DIR_UNUSABLE;
+	int dirfd, why, r;
+
+	memset(&sc, 0, sizeof(sc));
+	if (d->path == NULL)
+		return SSH2_DIR_UNUSABLE;
+	if ((dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1)
+		return SSH2_DIR_UNUSABLE;
+	ans = SSH2_DIR_ABSENT;
+	if (ssh2_salt(d, dirfd, st->env->uid, log, &sc, salt) == SHK_OK &&
+	    shk_ssh2_hashed_name(salt, q->host, q->port, name, sizeof(name)) == SHK_OK) {
+		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
+		if (r == SHK_OK) {
+			ans = SSH2_DIR_FOUND;
+			goto out;
+		}
+		if (r == SHK_ERR_NOMEM)
+			goto nomem;
+	}
+	/* No hashed file of ours: a genuine Tectia file might hold the
+	 * host's key, and nobody can tell. Say so once per lookup. */
+	if (!*tectia_logged) {
+		ssh2_scan(dirfd, &sc);
+		if (sc.ntectia > 0) {
+			shk_log_emit(log, SHK_LOG_INFO, SHK_ERR_UNSUPPORTED, d->path, 0,
+				     "holds %lu genuine Tectia hashed file(s) whose hosts "
+				     "cannot be resolved (algorithm unpublished); a key for "
+				     "%s port %u may be among them",
+				     sc.ntectia, q->host, q->port);
+			*tectia_logged = 1;
+		}
+	}
+	if (shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) == SHK_OK) {
+		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
+		if (r == SHK_OK) {
+			ans = SSH2_DIR_FOUND;
+			goto out;
+		}
+		if (r == SHK_ERR_NOMEM)
+			goto nomem;
+	}
+	goto out;
+ nomem:
+	*nomem = 1;
+ out:
+	close(dirfd);
+	return ans;
+}
+
+/* Whether a host may become part of a file name. The dispatcher already
+ * validated it; a bug there must not turn into path traversal here. */
+static int
+ssh2_host_ok(const char *host)
+{
+	return host != NULL && *host != '\0' && strchr(host, '/') == NULL &&
+	       strcmp(host, ".") != 0 && strcmp(host, "..") != 0;
+}
+
+/* Copy the collected keys into the caller's buffer. */
+static int
+ssh2_carve(const struct ssh2_collect *c, const char *origin, struct shk_module_result *res,
+	   char *buf, size_t buflen)
+{
+	struct shk_module_key *keys;
+	struct shk_carve cv;
+	const char *org;
+	size_t i;
+
+	shk_carve_init(&cv, buf, buflen);
+	keys = shk_carve_alloc(&cv, c->n * sizeof(*keys), _Alignof(struct shk_module_key));
+	org = shk_carve_strndup(&cv, origin, strlen(origin));
+	if (keys == NULL || org == NULL)
+		return SHK_ERR_RANGE;
+	for (i = 0; i < c->n; i++) {
+		const struct shk_key *k = c->v[i].key;
+
+		memset(&keys[i], 0, sizeof(keys[i]));
+		keys[i].type = shk_carve_strndup(&cv, k->type, strlen(k->type));
+		keys[i].blob = shk_carve_memdup(&cv, k->blob, k->bloblen);
+		keys[i].bloblen = k->bloblen;
+		keys[i].marker = SHK_MARKER_NONE;
+		keys[i].origin = org;
+		keys[i].line = c->v[i].line;
+		keys[i].port_fallback = 0;
+		if (k->comment != NULL)
+			keys[i].comment = shk_carve_strndup(&cv, k->comment, strlen(k->comment));
+		if (cv.overflow)
+			return SHK_ERR_RANGE;
+	}
+	res->keys = keys;
+	res->nkeys = c->n;
+	return SHK_OK;
+}
+
+static enum shk_nss_status
+ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
+	    char *buf, size_t buflen, int *errnop)
+{
+	const struct ssh2_state *st = state;
+	struct ssh2_collect c;
+	struct ssh2_logctx lc;
+	struct shk_log log;
+	enum ssh2_dir_answer ans;
+	enum shk_nss_status ret = SHK_NSS_UNAVAIL;
+	char path[PATH_MAX];
+	int tectia_logged = 0, nomem = 0, usable = 0;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	res->keys = NULL;
+	res->nkeys = 0;
+	ssh2_log_init(&lc, &log, st->env);
+	if (!ssh2_host_ok(q->host) || q->port == 0 || q->port > 65535) {
+		shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
+			     "ssh2: refusing host \"%s\" port %u",
+			     q->host != NULL ? q->host : "(null)", q->port);
+		*errnop = EINVAL;
+		return SHK_NSS_UNAVAIL;
+	}
+	c.keytype = q->keytype;
+	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++) {
+		ans = ssh2_dir_lookup(st, &st->dirs[i], q, &log, &c, path, sizeof(path),
+				      &tectia_logged, &nomem);
+		if (nomem) {
+			*errnop = ENOMEM;
+			ret = SHK_NSS_TRYAGAIN;
+			goto out;
+		}
+		if (ans == SSH2_DIR_FOUND)
+			break;
+		if (ans == SSH2_DIR_ABSENT)
+			usable = 1;
+	}
+	if (i == SHK_ARRAY_SIZE(st->dirs)) {
+		if (usable) {
+			ret = SHK_NSS_NOTFOUND;
+		} else {
+			*errnop = ENOENT;
+			ret = SHK_NSS_UNAVAIL;
+		}
+		goto out;
+	}
+	if (c.n == 0) {
+		ret = SHK_NSS_NOTFOUND;
+		goto out;
+	}
+	if (ssh2_carve(&c, path, res, buf, buflen) != SHK_OK) {
+		res->keys = NULL;
+		res->nkeys = 0;
+		*errnop = ERANGE;
+		ret = SHK_NSS_TRYAGAIN;
+		goto out;
+	}
+	ret = SHK_NSS_SUCCESS;
+ out:
+	ssh2_collect_free(&c);
+	return ret;
+}
+
+/* Lint one key file: it must be a trusted regular file holding keys
+ * that all parse. Returns the number of problems. */
+static unsigned long
+ssh2_check_file(const struct ssh2_dir *d, int dirfd, const char *name, uid_t uid,
+		struct ssh2_logctx *lc, const struct shk_log *log)
+{
+	struct ssh2_collect c;
+	char path[PATH_MAX];
+	unsigned long before = lc->nwarn;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	r = ssh2_try_file(d, dirfd, name, uid, log, &c, path, sizeof(path));
+	ssh2_collect_free(&c);
+	if (r == SHK_ERR_NOMEM) {
+		shk_log_emit(log, SHK_LOG_ERR, r, d->path, 0, "out of memory reading %s", name);
+		return 1;
+	}
+	/* Each warning logged on the way (refusal, bad block, no key) is
+	 * one problem. */
+	return lc->nwarn - before;
+}
+
+/* Lint one directory. Returns the number of problems. */
+static unsigned long
+ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh2_logctx *lc,
+	       const struct shk_log *log)
+{
+	unsigned char salt[SHK_SSH2_SALT_LEN];
+	char path[PATH_MAX], host[256];
+	struct ssh2_scan sc;
+	struct dirent *de;
+	unsigned long n = 0, before;
+	unsigned int port;
+	DIR *dp = NULL;
+	int dirfd, why, fd;
+
+	memset(&sc, 0, sizeof(sc));
+	if (d->path == NULL)
+		return 0;
+	if ((dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1) {
+		if (why == SHK_ERR_NOTFOUND) {
+			shk_log_emit(log, SHK_LOG_DEBUG, why, d->path, 0, "no such directory");
+			return 0;
+		}
+		return 1;
+	}
+	before = lc->nwarn;
+	if (ssh2_salt(d, dirfd, st->env->uid, log, &sc, salt) != SHK_OK)
+		n += lc->nwarn - before;
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dp = fdopendir(fd)) == NULL) {
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_SYSTEM, d->path, 0,
+			     "cannot list: %s", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		n++;
+		goto out;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (ssh2_join(path, sizeof(path), d->path, de->d_name) != SHK_OK)
+			snprintf(path, sizeof(path), "%s", d->path);
+		switch (shk_ssh2_classify(de->d_name, &port, host, sizeof(host))) {
+		case SHK_SSH2_SALT:
+			break;
+		case SHK_SSH2_TECTIA:
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_UNSUPPORTED, path, 0,
+				     "genuine Tectia hashed file: its host cannot be resolved "
+				     "(algorithm unpublished)");
+			n++;
+			break;
+		case SHK_SSH2_PLAIN:
+			if (strpbrk(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL) {
+				shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, path, 0,
+					     "host name is not lowercase: lookups never "
+					     "find this file");
+				n++;
+			}
+			n += ssh2_check_file(d, dirfd, de->d_name, st->env->uid, lc, log);
+			break;
+		case SHK_SSH2_HASHED:
+			n += ssh2_check_file(d, dirfd, de->d_name, st->env->uid, lc, log);
+			break;
+		default:
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_PARSE, path, 0,
+				     "name fits no pattern (key_<port>_<host>.pub, "
+				     "keys_<64 hex>, salt): ignored");
+			n++;
+			break;
+		}
+	}
+ out:
+	if (dp != NULL)
+		closedir(dp);
+	close(dirfd);
+	return n;
+}
+
+static int
+ssh2_check(void *state)
+{
+	const struct ssh2_state *st = state;
+	struct ssh2_logctx lc;
+	struct shk_log log;
+	unsigned long n = 0;
+	size_t i;
+
+	ssh2_log_init(&lc, &log, st->env);
+	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++)
+		n += ssh2_check_dir(st, &st->dirs[i], &lc, &log);
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* A configured directory: "~/..." under home, else an absolute path
+ * (prefixed with root for the system directory). */
+static int
+ssh2_dir_setup(const struct shk_module_env *env, const struct shk_log *log, const char *key,
+	       const char *def, int is_system, struct ssh2_dir *d)
+{
+	const char *v = env->conf_get != NULL ? env->conf_get(env, key) : NULL;
+	size_t l;
+
+	if (v == NULL)
+		v = def;
+	d->path = NULL;
+	d->stop_dir = NULL;
+	if (v[0] == '\0') {
+		/* An empty value is how a site turns one directory off. */
+		shk_log_emit(log, SHK_LOG_DEBUG, SHK_OK, NULL, 0, "ssh2: %s is empty: off", key);
+		return SHK_OK;
+	}
+	if (v[0] == '~' && (v[1] == '/' || v[1] == '\0')) {
+		if (env->home == NULL || env->home[0] != '/') {
+			shk_log_emit(log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
+				     "ssh2: no home directory: %s skipped", v);
+			return SHK_OK;
+		}
+		if ((d->path = shk_path_join(env->home, v[1] == '\0' ? "/" : v + 1)) == NULL)
+			return SHK_ERR_NOMEM;
+		d->stop_dir = env->home;
+	} else if (v[0] == '/') {
+		if (is_system) {
+			d->path = shk_path_join(env->root, v);
+			d->stop_dir = env->root != NULL && env->root[0] != '\0' ? env->root : "/";
+		} else {
+			d->path = strdup(v);
+			d->stop_dir = env->home;
+		}
+		if (d->path == NULL)
+			return SHK_ERR_NOMEM;
+	} else {
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
+			     "ssh2: %s = \"%s\": not an absolute path or ~/...: ignored", key, v);
+		return SHK_OK;
+	}
+	/* Trailing slashes would double up when names are joined. */
+	for (l = strlen(d->path); l > 1 && d->path[l - 1] == '/'; l--)
+		d->path[l - 1] = '\0';
+	return SHK_OK;
+}
+
+static void
+ssh2_close(void *state)
+{
+	struct ssh2_state *st = state;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++)
+		SHK_FREE(st->dirs[i].path);
+	free(st);
+}
+
+static int
+ssh2_open(const struct shk_module_env *env, void **state)
+{
+	struct ssh2_state *st;
+	struct ssh2_logctx lc;
+	struct shk_log log;
+	int r;
+
+	*state = NULL;
+	if (env == NULL || env->abi_version != SHK_MODULE_ABI_VERSION)
+		return SHK_ERR_MODULE;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return SHK_ERR_NOMEM;
+	st->env = env;
+	ssh2_log_init(&lc, &log, env);
+	if ((r = ssh2_dir_setup(env, &log, "user_hostkeys_dir", SSH2_USER_DEFAULT, 0,
+				&st->dirs[0])) != SHK_OK)
+		goto out;
+	if ((r = ssh2_dir_setup(env, &log, "system_hostkeys_dir", SSH2_SYSTEM_DEFAULT, 1,
+				&st->dirs[1])) != SHK_OK)
+		goto out;
+	*state = st;
+	st = NULL;
+	r = SHK_OK;
+ out:
+	ssh2_close(st);
+	return r;
+}
+
+static const struct shk_module ssh2_module = {
+	.abi_version = SHK_MODULE_ABI_VERSION,
+	.name = "ssh2",
+	.open = ssh2_open,
+	.close = ssh2_close,
+	.lookup = ssh2_lookup,
+	.verify = NULL,
+	.check = ssh2_check,
+};
+
+const struct shk_module *sshhostkeys_module_v1(void) __attribute__((visibility("default")));
+
+const struct shk_module *
+sshhostkeys_module_v1(void)
+{
+	return &ssh2_module;
+}
