@@ -17,11 +17,15 @@ struct shk_conf;
 
 /* An empty configuration (every key unset). */
 int shk_conf_new(struct shk_conf **out);
-/* Parse buf into conf; later settings replace earlier ones. Returns the
- * number of problems logged (0 when clean) or SHK_ERR_NOMEM. */
+/* Parse buf into conf; later settings replace earlier ones. Each bad
+ * line (unknown key, bad value, NUL byte) is logged as "filename:line:
+ * reason" at SHK_LOG_WARN and skipped. Returns the number of problems
+ * logged (0 when clean) or SHK_ERR_NOMEM. */
 int shk_conf_parse(struct shk_conf *conf, const char *buf, size_t len,
 		   const char *filename, const struct shk_log *log);
-/* Value of key, or NULL when unset. Valid until shk_conf_free(). */
+/* Value in effect for key: the last valid setting, or the key's default
+ * when it is unset; NULL only for a key that is not known. conf may be
+ * NULL (every default). Valid until shk_conf_free(). */
 const char *shk_conf_get(const struct shk_conf *conf, const char *key);
 void shk_conf_free(struct shk_conf *conf);
 

@@ -58,8 +58,12 @@ trust_resolve(const char *path, const char *stop_dir, char *resolved, char *stop
 
 	if (realpath(path, resolved) == NULL) {
 		oerrno = errno;
-		return shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM, 0,
-				     "%s: %s", path, strerror(oerrno));
+		/* A file where a directory should be ("~/.ssh" a plain
+		 * file) means the store is not there, like ENOENT. */
+		return shk_error_set(err,
+				     (oerrno == ENOENT || oerrno == ENOTDIR) ? SHK_ERR_NOTFOUND
+									 : SHK_ERR_SYSTEM,
+				     0, "%s: %s", path, strerror(oerrno));
 	}
 	*stopp = NULL;
 	/* A stop directory that does not resolve is ignored: the walk then

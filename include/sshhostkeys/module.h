@@ -54,7 +54,8 @@ struct shk_module_env {
 	 * running setuid, where $HOME is not trusted). */
 	const char *home;
 	uid_t uid; /* the user whose stores are read */
-	/* Value of a sshhostkeys.conf setting, or NULL when unset. */
+	/* Value in effect of a sshhostkeys.conf setting (its default when
+	 * unset), or NULL for a key the library does not know. */
 	const char *(*conf_get)(const struct shk_module_env *env, const char *key);
 	/* Report a diagnostic; file may be NULL, line 0. */
 	void (*log)(const struct shk_module_env *env, int level, int code,
