@@ -292,6 +292,9 @@ shk_nss_parse_file(const char *buf, size_t len, struct shk_nss_config *cfg,
 		if ((r = nss_parse(buf + i, end - i, (unsigned long)(i - pos + 1), lineno, cfg,
 				   err)) != SHK_OK)
 			goto fail;
+		/* The caller shows where the order came from. */
+		if (err != NULL)
+			err->line = lineno;
 		return SHK_OK;
 	}
 	shk_nss_default(cfg);

@@ -47,6 +47,7 @@ int shk_nss_parse_services(const char *text, size_t len, struct shk_nss_config *
  * Find the first "ssh_hostkeys:" line of an nsswitch.conf image and parse
  * it. Returns SHK_OK, SHK_ERR_NOTFOUND (no line: cfg holds the default),
  * or SHK_ERR_PARSE (bad line: cfg holds the default, err has the line).
+ * On SHK_OK, err->line (when err is not NULL) is the line that was used.
  * The database name is matched case-sensitively, as glibc does. An empty
  * list ("ssh_hostkeys:" alone) gives SHK_OK with cfg->nsources == 0: as
  * in glibc, no source is asked. The same source may appear twice.
