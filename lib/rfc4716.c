@@ -141,9 +141,8 @@ shk_rfc4716_parse_block(const char *buf, size_t len, struct shk_key **out,
 			*consumed = pos;
 			*lines = lineno - 1;
 			return shk_error_set(err, SHK_ERR_PARSE, lineno,
-					     "BEGIN inside the block begun at line %lu "
-					     "(missing END)",
-					     begin_line);
+					     "BEGIN inside a block: the block above has "
+					     "no END line");
 		}
 		pos = next;
 	}

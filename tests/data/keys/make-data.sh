@@ -102,3 +102,20 @@ done
 for f in rsa dsa ecdsa256 ecdsa384 ecdsa521 ed25519; do
 	ssh-keygen -e -f "$f.pub" > "$f.rfc"
 done
+
+# A key file mixing every form, with broken parts the reader must skip.
+# Line numbers matter to check_rfc4716.c: keep the layout.
+{
+	echo "# mixed key file"
+	echo
+	cat ed25519.pub                     # line 3
+	cat rsa.rfc                         # lines 4-..
+	echo "garbage line"
+	echo "---- BEGIN SSH2 PUBLIC KEY ----"
+	echo "Comment: block without END"
+	sed -n 3p ecdsa256.rfc
+	cat ecdsa256.rfc
+	cat bad.pub | sed -n 2p
+	echo "---- END SSH2 PUBLIC KEY ----"
+	cat sk-ed25519.pub
+} > mixed.keys
