@@ -42,6 +42,15 @@ skip_word(const char *p, const char *end)
 }
 
 static void
+marker_error(struct shk_kh_line *out, const char *why)
+{
+	/* No marker is trusted from a line whose markers do not parse. */
+	out->marker = SHK_MARKER_NONE;
+	out->status = SHK_KH_INVALID;
+	out->why = why;
+}
+
+static void
 set_invalid(struct shk_kh_line *out, const char *why)
 {
 	out->status = SHK_KH_INVALID;
@@ -63,17 +72,17 @@ parse_markers(const char *cp, const char *end, struct shk_kh_line *out)
 
 	while (cp < end && *cp == '@') {
 		if (out->marker != SHK_MARKER_NONE) {
-			set_invalid(out, "more than one marker");
+			marker_error(out, "more than one marker");
 			return NULL;
 		}
 		if ((sp = memchr(cp, ' ', (size_t)(end - cp))) == NULL &&
 		    (sp = memchr(cp, '\t', (size_t)(end - cp))) == NULL) {
-			set_invalid(out, "marker without host field");
+			marker_error(out, "marker without host field");
 			return NULL;
 		}
 		mlen = (size_t)(sp - cp);
 		if (mlen <= 1 || mlen >= MARKER_MAX) {
-			set_invalid(out, "unknown marker");
+			marker_error(out, "unknown marker");
 			return NULL;
 		}
 		if (mlen == strlen("@cert-authority") &&
@@ -82,7 +91,7 @@ parse_markers(const char *cp, const char *end, struct shk_kh_line *out)
 		else if (mlen == strlen("@revoked") && memcmp(cp, "@revoked", mlen) == 0)
 			out->marker = SHK_MARKER_REVOKED;
 		else {
-			set_invalid(out, "unknown marker");
+			marker_error(out, "unknown marker");
 			return NULL;
 		}
 		cp = skip_blanks(sp, end);
