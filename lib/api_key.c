@@ -1,3 +1,133 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
+/* The public key API: thin wrappers over key.c, keyfile.c, fingerprint.c. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fingerprint.h"
+#include "fmap.h"
+#include "key.h"
+#include "keyfile.h"
+#include "log.h"
+#include "shk.h"
+
+int
+shk_key_parse(const char *text, size_t len, struct shk_key **out)
+{
+	if (out == NULL)
+		return SHK_ERR_INVAL;
+	*out = NULL;
+	if (text == NULL)
+		return SHK_ERR_INVAL;
+	return shk_key_from_line(text, len, out, NULL);
+}
+
+struct key_array {
+	struct shk_key **keys;
+	size_t n, cap;
+};
+
+static int
+key_array_add(void *arg, struct shk_key *key, unsigned long line)
+{
+	struct key_array *a = arg;
+	struct shk_key **nk;
+	size_t ncap;
+
+	if (a->n == a->cap) {
+		ncap = a->cap == 0 ? 4 : a->cap * 2;
+		if ((nk = realloc(a->keys, ncap * sizeof(*nk))) == NULL) {
+			shk_key_free(key);
+			return SHK_ERR_NOMEM;
+		}
+		a->keys = nk;
+		a->cap = ncap;
+	}
+	a->keys[a->n++] = key;
+	return 0;
+}
+
+int
+shk_key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
+		  size_t *nkeys)
+{
+	struct shk_log lg = {log, log_arg};
+	struct shk_fmap m;
+	struct shk_error err;
+	struct key_array a = {NULL, 0, 0};
+	int r, mapped = 0;
+
+	if (keys == NULL || nkeys == NULL)
+		return SHK_ERR_INVAL;
+	*keys = NULL;
+	*nkeys = 0;
+	if (path == NULL)
+		return SHK_ERR_INVAL;
+	memset(&err, 0, sizeof(err));
+	if ((r = shk_fmap_open(path, &m, &err)) != SHK_OK) {
+		shk_log_error(&lg, SHK_LOG_ERR, path, &err);
+		goto out;
+	}
+	mapped = 1;
+	r = shk_keyfile_parse(m.data, m.len, path, &lg, key_array_add, &a, NULL);
+	if (r != SHK_OK)
+		goto out;
+	if (a.n == 0) {
+		shk_log_emit(&lg, SHK_LOG_ERR, SHK_ERR_NOTFOUND, path, 0, "no public key found");
+		r = SHK_ERR_NOTFOUND;
+		goto out;
+	}
+	*keys = a.keys;
+	*nkeys = a.n;
+	a.keys = NULL;
+	a.n = 0;
+out:
+	if (mapped)
+		shk_fmap_close(&m);
+	shk_key_array_free(a.keys, a.n);
+	return r;
+}
+
+void
+shk_key_array_free(struct shk_key **keys, size_t nkeys)
+{
+	size_t i;
+
+	if (keys == NULL)
+		return;
+	for (i = 0; i < nkeys; i++)
+		shk_key_free(keys[i]);
+	free(keys);
+}
+
+unsigned int
+shk_key_bits(const struct shk_key *key)
+{
+	unsigned int bits = 0;
+
+	if (key == NULL || key->type == NULL ||
+	    shk_key_check_blob(key->type, strlen(key->type), key->blob, key->bloblen, &bits,
+			       NULL) != SHK_OK)
+		return 0;
+	return bits;
+}
+
+int
+shk_key_fingerprint(const struct shk_key *key, enum shk_fp_kind kind, char **out)
+{
+	char buf[SHK_FP_MAX];
+	int r;
+
+	if (out == NULL)
+		return SHK_ERR_INVAL;
+	*out = NULL;
+	if (key == NULL || key->blob == NULL)
+		return SHK_ERR_INVAL;
+	if ((r = shk_fingerprint_blob(key->blob, key->bloblen, kind, buf, sizeof(buf))) !=
+	    SHK_OK)
+		return r;
+	if ((*out = strdup(buf)) == NULL)
+		return SHK_ERR_NOMEM;
+	return SHK_OK;
+}

@@ -65,6 +65,15 @@ int shk_key_from_b64(const char *type, size_t typelen, const char *b64, size_t b
 int shk_key_from_line(const char *p, size_t len, struct shk_key **out,
 		      struct shk_error *err);
 
+/*
+ * The plain key inside a certificate blob, as ssh-keygen -l hashes it
+ * (certificates get their plain key's fingerprint). *out is malloc'd
+ * (caller frees). SHK_ERR_INVAL when blob is not a certificate of a kind
+ * we know; SHK_ERR_PARSE when it is malformed.
+ */
+int shk_key_cert_plain_blob(const unsigned char *blob, size_t bloblen, unsigned char **out,
+			    size_t *outlen);
+
 /* 1 when both have the same type and blob. */
 int shk_key_equal_blob(const char *type1, const unsigned char *b1, size_t l1,
 		       const char *type2, const unsigned char *b2, size_t l2);
