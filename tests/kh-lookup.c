@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	struct shk_module_result res;
 	struct shk_error err;
 	shk_module_entry_fn *entry;
-	const struct shk_module *mod;
+	const struct shk_module *mod = NULL;
 	enum shk_nss_status st;
 	void *dl = NULL, *state = NULL;
 	char path[4096];
