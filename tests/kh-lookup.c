@@ -96,7 +96,7 @@ main(int argc, char **argv)
 	env.log = log_stderr;
 	if (mod->open(&env, &state) != SHK_OK)
 		goto out;
-	for (len = 64;; len *= 2) {
+	for (len = 4096;; len *= 2) {
 		free(buf);
 		if ((buf = malloc(len)) == NULL)
 			goto out;
