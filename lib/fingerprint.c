@@ -52,17 +52,20 @@ fp_raw(const unsigned char *blob, size_t len, enum shk_fp_kind kind, char *out,
        size_t outcap)
 {
 	unsigned char md[SHK_SHA256_LEN];
-	size_t i, o;
+	char b64[SHK_B64_ENCODED_SIZE(SHK_SHA256_LEN)];
+	size_t i, o, n;
 	int r;
 
 	switch (kind) {
 	case SHK_FP_SHA256:
 		if ((r = shk_sha256(blob, len, md)) != SHK_OK)
 			return r;
-		if (outcap < 7 + SHK_B64_ENCODED_SIZE(SHK_SHA256_LEN))
+		/* The encoder wants room for padding that it will not write. */
+		n = shk_b64_encode(md, SHK_SHA256_LEN, b64, sizeof(b64), 0);
+		if (outcap < 7 + n + 1)
 			return SHK_ERR_RANGE;
 		memcpy(out, "SHA256:", 7);
-		shk_b64_encode(md, SHK_SHA256_LEN, out + 7, outcap - 7, 0);
+		memcpy(out + 7, b64, n + 1);
 		return SHK_OK;
 	case SHK_FP_MD5:
 		if ((r = shk_md5(blob, len, md)) != SHK_OK)

@@ -6,6 +6,12 @@
  * prints it: "-l -E sha256|md5" lines, or "-B" lines for bubblebabble.
  * An RFC 4716 key shows its Comment header (ssh-keygen cannot read those
  * files and, through "ssh-keygen -i", would say "no comment").
+ *
+ * A key without a comment prints "no comment", as ssh-keygen 9.2 does for
+ * a one-key file. In a file of several keys ssh-keygen instead reuses the
+ * previous line's comment pointer into its reused line buffer (printing
+ * leftovers, often an empty string); that is a bug we do not copy. Like
+ * ssh-keygen, a trailing "#..." is not taken as a comment.
  */
 #include "config.h"
 
@@ -36,11 +42,13 @@ print_key(void *arg, struct shk_key *key, unsigned long line)
 	struct fp_state *st = arg;
 	char fp[SHK_FP_MAX];
 	int r;
+	const char *comment = key->comment;
 
+	if (comment == NULL || comment[0] == '#')
+		comment = "no comment";
 	r = shk_fingerprint_blob(key->blob, key->bloblen, st->kind, fp, sizeof(fp));
 	if (r == SHK_OK) {
-		printf("%u %s %s (%s)\n", shk_key_bits(key), fp,
-		       key->comment != NULL ? key->comment : "no comment",
+		printf("%u %s %s (%s)\n", shk_key_bits(key), fp, comment,
 		       shk_keytype_label(key->type, strlen(key->type)));
 		st->printed++;
 	} else {
