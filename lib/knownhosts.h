@@ -64,7 +64,8 @@ typedef int shk_kh_cb(const struct shk_kh_line *line, void *arg);
 int shk_kh_foreach(const char *buf, size_t len, shk_kh_cb *cb, void *arg);
 
 /* Write "|1|base64(salt)|base64(HMAC-SHA1(salt, name))" into out
- * (at least 60 bytes). */
+ * (at least 61 bytes: 60 characters and the NUL). SHK_ERR_RANGE if
+ * smaller. */
 int shk_kh_hash_name(const unsigned char salt[SHK_SHA1_LEN], const char *name,
 		     size_t namelen, char *out, size_t outcap);
 

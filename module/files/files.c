@@ -1,3 +1,543 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
+/*
+ * The "files" source: OpenSSH known_hosts files, user files first, then
+ * system files, as ssh(1) loads them (UserKnownHostsFile, then
+ * GlobalKnownHostsFile). Files are mapped and parsed in place at every
+ * lookup; nothing but the resolved paths is kept between calls, so
+ * lookups need no locks.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sshhostkeys/module.h>
+
+#include "base64.h"
+#include "carve.h"
+#include "fmap.h"
+#include "key.h"
+#include "knownhosts.h"
+#include "shk.h"
+#include "trust.h"
+
+#define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
+#define DEFAULT_GLOBAL_FILES "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
+
+struct kh_file {
+	char *path;
+	const char *stop_dir; /* where the trust walk stops: home or root */
+};
+
+struct files_state {
+	const struct shk_module_env *env;
+	uid_t uid;
+	char *home; /* NULL: no user files */
+	char *root; /* "/" for the real root */
+	struct kh_file *files;
+	size_t nfiles;
+};
+
+static void files_log(const struct files_state *st, int level, int code, const char *file,
+		      unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void
+files_log(const struct files_state *st, int level, int code, const char *file,
+	  unsigned long line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (st->env == NULL || st->env->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	st->env->log(st->env, level, code, file, line, msg);
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static int
+add_file(struct files_state *st, char *path, const char *stop_dir)
+{
+	struct kh_file *nf;
+	size_t i;
+
+	/* The same file twice would report every key twice. */
+	for (i = 0; i < st->nfiles; i++) {
+		if (strcmp(st->files[i].path, path) == 0) {
+			free(path);
+			return SHK_OK;
+		}
+	}
+	if ((nf = realloc(st->files, (st->nfiles + 1) * sizeof(*nf))) == NULL) {
+		free(path);
+		return SHK_ERR_NOMEM;
+	}
+	st->files = nf;
+	st->files[st->nfiles].path = path;
+	st->files[st->nfiles].stop_dir = stop_dir;
+	st->nfiles++;
+	return SHK_OK;
+}
+
+/* One word of a file list: "~/x" under home, "/x" (under root for the
+ * system list), anything else is refused with a warning. */
+static int
+add_word(struct files_state *st, const char *w, size_t len, int system, const char *key)
+{
+	char *path = NULL;
+	size_t hl;
+
+	if (len == 4 && memcmp(w, "none", 4) == 0)
+		return SHK_OK; /* as in ssh_config: no file */
+	if (len >= 2 && w[0] == '~' && w[1] == '/') {
+		if (st->home == NULL)
+			return SHK_OK; /* no home: no user files */
+		hl = strlen(st->home);
+		while (hl > 1 && st->home[hl - 1] == '/')
+			hl--;
+		if ((path = malloc(hl + len)) == NULL)
+			return SHK_ERR_NOMEM;
+		memcpy(path, st->home, hl);
+		memcpy(path + hl, w + 1, len - 1);
+		path[hl + len - 1] = '\0';
+		return add_file(st, path, st->home);
+	}
+	if (len >= 1 && w[0] == '/') {
+		if ((path = strndup(w, len)) == NULL)
+			return SHK_ERR_NOMEM;
+		if (system) {
+			char *joined = shk_path_join(st->root, path);
+
+			free(path);
+			if (joined == NULL)
+				return SHK_ERR_NOMEM;
+			return add_file(st, joined, st->root);
+		}
+		return add_file(st, path, st->home);
+	}
+	files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
+		  "files: %s: \"%.*s\" is neither absolute nor under \"~/\"; ignored", key,
+		  (int)(len > 200 ? 200 : len), w);
+	return SHK_OK;
+}
+
+static int
+add_list(struct files_state *st, const char *key, const char *dflt, int system)
+{
+	const char *v = NULL, *p, *w;
+	int r;
+
+	if (st->env->conf_get != NULL)
+		v = st->env->conf_get(st->env, key);
+	if (v == NULL)
+		v = dflt;
+	for (p = v; *p != '\0';) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			;
+		if (p > w && (r = add_word(st, w, (size_t)(p - w), system, key)) != SHK_OK)
+			return r;
+	}
+	return SHK_OK;
+}
+
+static void files_close(void *state);
+
+static int
+files_open(const struct shk_module_env *env, void **state)
+{
+	struct files_state *st;
+	int r = SHK_ERR_NOMEM;
+
+	*state = NULL;
+	if (env == NULL || env->abi_version != SHK_MODULE_ABI_VERSION)
+		return SHK_ERR_MODULE;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return SHK_ERR_NOMEM;
+	st->env = env;
+	st->uid = env->uid;
+	if (env->home != NULL && env->home[0] == '/' &&
+	    (st->home = strdup(env->home)) == NULL)
+		goto out;
+	if ((st->root = strdup(env->root != NULL && env->root[0] != '\0' ? env->root
+									  : "/")) == NULL)
+		goto out;
+	/* User files first, as ssh(1) loads them. */
+	if ((r = add_list(st, "user_known_hosts", DEFAULT_USER_FILES, 0)) != SHK_OK ||
+	    (r = add_list(st, "global_known_hosts", DEFAULT_GLOBAL_FILES, 1)) != SHK_OK)
+		goto out;
+	*state = st;
+	st = NULL;
+	r = SHK_OK;
+out:
+	files_close(st);
+	return r;
+}
+
+static void
+files_close(void *state)
+{
+	struct files_state *st = state;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nfiles; i++)
+		free(st->files[i].path);
+	free(st->files);
+	free(st->home);
+	free(st->root);
+	free(st);
+}
+
+/* ---- reading a file ---------------------------------------------------- */
+
+/*
+ * Open, check trust on the open descriptor, map. SHK_ERR_NOTFOUND for a
+ * missing file (silent, as in ssh); other failures are logged.
+ */
+static int
+map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap *m)
+{
+	struct shk_error err;
+	int fd, r, oerrno;
+
+	memset(&err, 0, sizeof(err));
+	memset(m, 0, sizeof(*m));
+	fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1) {
+		oerrno = errno;
+		if (oerrno == ENOENT || oerrno == ENOTDIR)
+			return SHK_ERR_NOTFOUND;
+		files_log(st, SHK_LOG_WARN, SHK_ERR_SYSTEM, f->path, 0, "cannot open: %s",
+			  strerror(oerrno));
+		return SHK_ERR_SYSTEM;
+	}
+	if ((r = shk_trust_fd(fd, f->path, f->stop_dir, st->uid, &err)) != SHK_OK) {
+		if (r == SHK_ERR_NOTFOUND)
+			goto out; /* removed under us: as if missing */
+		files_log(st, SHK_LOG_WARN, r, f->path, 0, "ignored: %s", err.msg);
+		goto out;
+	}
+	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK)
+		files_log(st, SHK_LOG_WARN, r, f->path, 0, "cannot read: %s", err.msg);
+out:
+	close(fd);
+	return r;
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+struct lookup {
+	const struct files_state *st;
+	const struct shk_module_query *q;
+	const char *path;
+	const char *origin; /* path carved into the result, once per file */
+	size_t khlen, hostlen, typelen;
+	int want_fallback;
+	struct shk_carve c;
+	/* Key records grow down from the end of the buffer while strings
+	 * grow up from its start, so the count need not be known first. */
+	struct shk_module_key *top;
+	size_t nkeys;
+	int overflow;
+};
+
+/* 1 when the entry is for the query, 2 when only as port fallback. */
+static int
+lookup_match(const struct lookup *lk, const struct shk_kh_line *line)
+{
+	int m;
+
+	m = shk_kh_match_host(line->hosts, line->hostslen, lk->q->kh_name, lk->khlen);
+	if (m == 1)
+		return 1;
+	if (m < -1)
+		return m;
+	/* ssh re-checks a non-22 port under the bare name, but only plain
+	 * entries, and only to accept (sshconnect.c: clobber_port). */
+	if (lk->want_fallback && line->marker == SHK_MARKER_NONE &&
+	    shk_kh_match_host(line->hosts, line->hostslen, lk->q->host, lk->hostlen) == 1)
+		return 2;
+	return 0;
+}
+
+static int
+add_key(struct lookup *lk, const struct shk_kh_line *line, int port_fallback)
+{
+	struct shk_carve saved = lk->c;
+	const char *saved_origin = lk->origin;
+	struct shk_module_key *k;
+	struct shk_error err;
+	unsigned char *blob;
+	size_t cap, bloblen;
+	char *type, *comment = NULL;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	if (lk->origin == NULL)
+		lk->origin = shk_carve_strndup(&lk->c, lk->path, strlen(lk->path));
+	type = shk_carve_strndup(&lk->c, line->keytype, line->keytypelen);
+	if (line->commentlen > 0)
+		comment = shk_carve_strndup(&lk->c, line->comment, line->commentlen);
+	cap = SHK_B64_DECODED_MAX(line->b64len);
+	blob = shk_carve_alloc(&lk->c, cap, 1);
+	if (lk->c.overflow) {
+		lk->overflow = 1;
+		return 1; /* stop: the caller must grow the buffer anyway */
+	}
+	r = shk_b64_decode(line->b64, line->b64len, blob, cap, &bloblen);
+	if (r != SHK_OK)
+		shk_error_set(&err, r, line->lineno, "base64 does not decode");
+	else
+		r = shk_key_check_blob(line->keytype, line->keytypelen, blob, bloblen, NULL,
+				       &err);
+	if (r != SHK_OK) {
+		lk->c = saved;
+		lk->origin = saved_origin;
+		files_log(lk->st, SHK_LOG_WARN, SHK_ERR_PARSE, lk->path, line->lineno,
+			  "bad key: %s", err.msg);
+		return 0;
+	}
+	/* Give back what the decoder did not use; blob was carved last. */
+	lk->c.next -= cap - bloblen;
+	lk->c.left += cap - bloblen;
+	if (lk->c.left < sizeof(*k)) {
+		lk->c.overflow = lk->overflow = 1;
+		return 1;
+	}
+	lk->c.left -= sizeof(*k);
+	k = --lk->top;
+	memset(k, 0, sizeof(*k));
+	k->type = type;
+	k->blob = blob;
+	k->bloblen = bloblen;
+	k->marker = line->marker;
+	k->origin = lk->origin;
+	k->line = line->lineno;
+	k->comment = comment;
+	k->port_fallback = port_fallback;
+	lk->nkeys++;
+	return 0;
+}
+
+static int
+lookup_line(const struct shk_kh_line *line, void *arg)
+{
+	struct lookup *lk = arg;
+	const char *kt = lk->q->keytype;
+	int m;
+
+	if (line->status == SHK_KH_COMMENT)
+		return 0;
+	if (line->status == SHK_KH_INVALID) {
+		/* ssh skips bad lines; only those about this host are news. */
+		m = line->hosts != NULL ? lookup_match(lk, line) : 0;
+		files_log(lk->st, m > 0 ? SHK_LOG_WARN : SHK_LOG_DEBUG, SHK_ERR_PARSE, lk->path,
+			  line->lineno, "%s", line->why);
+		return 0;
+	}
+	if ((m = lookup_match(lk, line)) <= 0) {
+		if (m == SHK_ERR_PARSE)
+			files_log(lk->st, SHK_LOG_DEBUG, SHK_ERR_PARSE, lk->path, line->lineno,
+				  "bad host hash");
+		return 0;
+	}
+	/* Revocations apply whatever type is asked for. */
+	if (kt != NULL && line->marker != SHK_MARKER_REVOKED &&
+	    (line->keytypelen != lk->typelen || memcmp(line->keytype, kt, lk->typelen) != 0))
+		return 0;
+	return add_key(lk, line, m == 2);
+}
+
+static void
+reverse_keys(struct shk_module_key *k, size_t n)
+{
+	struct shk_module_key t;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		t = k[i];
+		k[i] = k[n - 1 - i];
+		k[n - 1 - i] = t;
+	}
+}
+
+static enum shk_nss_status
+files_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
+	     char *buf, size_t buflen, int *errnop)
+{
+	const struct files_state *st = state;
+	struct lookup lk;
+	struct shk_fmap m;
+	uintptr_t end;
+	size_t i, usable = 0;
+	int nread = 0;
+
+	res->keys = NULL;
+	res->nkeys = 0;
+	if (st == NULL || q == NULL || q->kh_name == NULL || q->host == NULL) {
+		*errnop = EINVAL;
+		return SHK_NSS_UNAVAIL;
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.st = st;
+	lk.q = q;
+	lk.khlen = strlen(q->kh_name);
+	lk.hostlen = strlen(q->host);
+	lk.typelen = q->keytype != NULL ? strlen(q->keytype) : 0;
+	lk.want_fallback = q->port != 22 && q->port != 0;
+	if (buf != NULL && buflen > 0) {
+		end = ((uintptr_t)buf + buflen) & ~(uintptr_t)(_Alignof(struct shk_module_key) - 1);
+		if (end > (uintptr_t)buf)
+			usable = (size_t)(end - (uintptr_t)buf);
+	}
+	shk_carve_init(&lk.c, buf, usable);
+	lk.top = (struct shk_module_key *)(void *)(buf + usable);
+	for (i = 0; i < st->nfiles && !lk.overflow; i++) {
+		if (map_store(st, &st->files[i], &m) != SHK_OK)
+			continue;
+		nread++;
+		lk.path = st->files[i].path;
+		lk.origin = NULL;
+		shk_kh_foreach(m.data, m.len, lookup_line, &lk);
+		shk_fmap_close(&m);
+	}
+	if (lk.overflow) {
+		*errnop = ERANGE;
+		return SHK_NSS_TRYAGAIN;
+	}
+	if (lk.nkeys > 0) {
+		reverse_keys(lk.top, lk.nkeys);
+		res->keys = lk.top;
+		res->nkeys = lk.nkeys;
+		return SHK_NSS_SUCCESS;
+	}
+	if (nread == 0) {
+		*errnop = ENOENT;
+		return SHK_NSS_UNAVAIL;
+	}
+	return SHK_NSS_NOTFOUND;
+}
+
+/* ---- check ------------------------------------------------------------- */
+
+struct lint {
+	const struct files_state *st;
+	const char *path;
+	unsigned char *scratch; /* decoded key, grown as needed */
+	size_t scratchcap;
+	unsigned long problems;
+	int nomem;
+};
+
+static int
+check_line(const struct shk_kh_line *line, void *arg)
+{
+	struct lint *li = arg;
+	struct shk_error err;
+	unsigned char *p;
+	size_t need, n;
+	int r;
+
+	if (line->status == SHK_KH_COMMENT)
+		return 0;
+	if (line->status == SHK_KH_INVALID) {
+		li->problems++;
+		files_log(li->st, SHK_LOG_WARN, SHK_ERR_PARSE, li->path, line->lineno, "%s",
+			  line->why);
+		return 0;
+	}
+	if (shk_kh_match_host(line->hosts, line->hostslen, "", 0) == SHK_ERR_PARSE) {
+		li->problems++;
+		files_log(li->st, SHK_LOG_WARN, SHK_ERR_PARSE, li->path, line->lineno,
+			  "bad host hash");
+		return 0;
+	}
+	memset(&err, 0, sizeof(err));
+	need = SHK_B64_DECODED_MAX(line->b64len);
+	if (need > li->scratchcap) {
+		if ((p = realloc(li->scratch, need)) == NULL) {
+			li->nomem = 1;
+			return 1;
+		}
+		li->scratch = p;
+		li->scratchcap = need;
+	}
+	if (shk_b64_decode(line->b64, line->b64len, li->scratch, li->scratchcap, &n) !=
+	    SHK_OK) {
+		r = shk_error_set(&err, SHK_ERR_PARSE, line->lineno,
+				  "base64 does not decode");
+	} else
+		r = shk_key_check_blob(line->keytype, line->keytypelen, li->scratch, n, NULL,
+				       &err);
+	if (r != SHK_OK) {
+		li->problems++;
+		files_log(li->st, SHK_LOG_WARN, SHK_ERR_PARSE, li->path, line->lineno, "bad key: %s",
+			  err.msg);
+	}
+	return 0;
+}
+
+static int
+files_check(void *state)
+{
+	const struct files_state *st = state;
+	struct shk_fmap m;
+	struct lint li;
+	size_t i;
+	int r;
+
+	if (st == NULL)
+		return SHK_ERR_INVAL;
+	memset(&li, 0, sizeof(li));
+	li.st = st;
+	for (i = 0; i < st->nfiles; i++) {
+		if ((r = map_store(st, &st->files[i], &m)) != SHK_OK) {
+			if (r != SHK_ERR_NOTFOUND)
+				li.problems++;
+			continue;
+		}
+		li.path = st->files[i].path;
+		shk_kh_foreach(m.data, m.len, check_line, &li);
+		shk_fmap_close(&m);
+		if (li.nomem)
+			break;
+	}
+	free(li.scratch);
+	if (li.nomem)
+		return SHK_ERR_NOMEM;
+	return li.problems > INT_MAX ? INT_MAX : (int)li.problems;
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static const struct shk_module files_module = {
+	.abi_version = SHK_MODULE_ABI_VERSION,
+	.name = "files",
+	.open = files_open,
+	.close = files_close,
+	.lookup = files_lookup,
+	.verify = NULL,
+	.check = files_check,
+};
+
+__attribute__((visibility("default"))) const struct shk_module *sshhostkeys_module_v1(void);
+
+__attribute__((visibility("default"))) const struct shk_module *
+sshhostkeys_module_v1(void)
+{
+	return &files_module;
+}
