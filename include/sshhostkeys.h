@@ -173,7 +173,8 @@ struct shk_keylist {
  * configured source are included whatever the action items say.
  * *out is the caller's, even when it is empty; free with
  * shk_keylist_free(). Returns SHK_OK when found, SHK_ERR_NOTFOUND when
- * no source knows the host (*out is then an empty list).
+ * no source knows a key the host may present (*out then holds only
+ * revocations, or nothing).
  */
 SHK_API int shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port,
 		       const char *keytype, struct shk_keylist **out);

@@ -164,7 +164,8 @@ call_module(struct shk_ctx *ctx, struct shk_loaded_module *lm,
 	}
 	if (st != SHK_NSS_SUCCESS || res.nkeys == 0) {
 		free(buf);
-		return st == SHK_NSS_SUCCESS ? SHK_NSS_NOTFOUND : st;
+		/* A verify-only source answers with a verdict and no keys. */
+		return st == SHK_NSS_SUCCESS && *verdict < 0 ? SHK_NSS_NOTFOUND : st;
 	}
 	/* The source name is copied so results outlive the context. */
 	namelen = strlen(lm->name);
@@ -259,6 +260,18 @@ run_order(struct shk_ctx *ctx, const struct shk_module_query *q, const struct sh
 	return SHK_OK;
 }
 
+/* Keys the host may present: everything but revocations. */
+static size_t
+keylist_presentable(const struct shk_keylist *kl)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < kl->count; i++)
+		if (kl->keys[i].marker != SHK_MARKER_REVOKED)
+			n++;
+	return n;
+}
+
 int
 shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port, const char *keytype,
 	   struct shk_keylist **out)
@@ -285,7 +298,7 @@ shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port, const char 
 	kl->pub.count = kl->c.n;
 	kl->pub.keys = kl->c.keys;
 	*out = &kl->pub;
-	return kl->pub.count > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
+	return keylist_presentable(&kl->pub) > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
 
 void

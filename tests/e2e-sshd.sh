@@ -63,13 +63,14 @@ new_root() {
 # try NAME: ssh to the server with only the store as source of keys.
 try() {
 	local cmd=${KHC/*\/sshhostkeys known-hosts/$SHK_CLI --root $R known-hosts}
+	[ -n "${BROKEN_KHC:-}" ] && cmd=$BROKEN_KHC
 	HOME=$H timeout 30 ssh -F /dev/null -n \
 		-o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
 		-o GlobalKnownHostsFile=/dev/null -o BatchMode=yes -o ConnectTimeout=10 \
 		-o IdentitiesOnly=yes -o IdentityFile=/dev/null \
 		-o "KnownHostsCommand=$cmd" -p "$PORT" nobody@127.0.0.1 true \
 		>"$TMPROOT/ssh.$1.out" 2>"$TMPROOT/ssh.$1.err"
-	if grep -q "KnownHostsCommand" "$TMPROOT/ssh.$1.err"; then
+	if grep -qE "KnownHostsCommand.*(failed|status)" "$TMPROOT/ssh.$1.err"; then
 		fail "$1: KnownHostsCommand failed"
 		sed 's/^/    /' "$TMPROOT/ssh.$1.err"
 		return 2
@@ -126,5 +127,11 @@ refused revoked_in_other_source
 
 new_root unknown
 refused unknown
+
+# Control: a command that does fail is seen as such, so the checks above
+# that it never fails can fail.
+new_root control
+rc=0; BROKEN_KHC="$SHK_CLI known-hosts --no-such-option %H" try control || rc=$?
+if [ $rc -eq 2 ]; then pass "control: a failing KnownHostsCommand is detected"; else fail "control: rc $rc"; fi
 
 t_done

@@ -129,7 +129,8 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 	}
 	if (print_keylist(name, kl, cli->verbose) != 0)
 		goto out;
-	rc = kl->count > 0 ? 0 : 1;
+	/* Revocations alone do not make a host known. */
+	rc = r == SHK_OK ? 0 : 1;
 out:
 	shk_keylist_free(kl);
 	free(host);
