@@ -71,7 +71,7 @@ try() {
 		-o "KnownHostsCommand=$cmd" -p "$PORT" nobody@127.0.0.1 true \
 		>"$TMPROOT/ssh.$1.out" 2>"$TMPROOT/ssh.$1.err"
 	if grep -qE "KnownHostsCommand.*(failed|status)" "$TMPROOT/ssh.$1.err"; then
-		fail "$1: KnownHostsCommand failed"
+		echo "    $1: KnownHostsCommand failed"
 		sed 's/^/    /' "$TMPROOT/ssh.$1.err"
 		return 2
 	fi
