@@ -54,6 +54,7 @@ run -v lookup delta.example.com
 run verify alpha.example.com examples/keys/alpha_ed25519.pub
 run verify alpha.example.com examples/keys/gamma_ed25519.pub
 run verify -p 222 gamma.example.com examples/keys/gamma_ed25519.pub
+run verify alpha.example.com examples/keys/revoked_ed25519.pub
 run fingerprint -E bubblebabble examples/keys/alpha_ed25519.pub
 echo
 echo "quickstart: done. Run \"make check\" for the test suite."

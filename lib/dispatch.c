@@ -124,7 +124,8 @@ enum call_mode {
 /*
  * Ask one module (lookup, or verify when key is given and the module has
  * verify), growing the buffer on ERANGE as the ABI asks. Keys go into c.
- * *nkept counts keys kept that are not port fallbacks.
+ * *nkept counts keys kept that the host may present on the port: not
+ * revocations, not port fallbacks.
  */
 static enum shk_nss_status
 call_module(struct shk_ctx *ctx, struct shk_loaded_module *lm,
@@ -190,7 +191,9 @@ call_module(struct shk_ctx *ctx, struct shk_loaded_module *lm,
 			*nomem = 1;
 			return SHK_NSS_UNAVAIL;
 		}
-		if (!mk->port_fallback)
+		/* Only keys the host may present on this port make it known
+		 * to the source: a revocation (often for "*") does not. */
+		if (!mk->port_fallback && mk->marker != SHK_MARKER_REVOKED)
 			(*nkept)++;
 	}
 	return st;
@@ -249,8 +252,8 @@ run_order(struct shk_ctx *ctx, const struct shk_module_query *q, const struct sh
 				return SHK_ERR_NOMEM;
 			if (st == SHK_NSS_SUCCESS && verdict >= 0 && verdict < 32 && !stopped)
 				*verdicts |= 1u << verdict;
-			/* Keys offered only as port fallback do not make the
-			 * host known on this port. */
+			/* Keys offered only as port fallback, or revocations
+			 * alone, do not make the host known on this port. */
 			if (st == SHK_NSS_SUCCESS && nkept == 0 && verdict < 0)
 				st = SHK_NSS_NOTFOUND;
 		}

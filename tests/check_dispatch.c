@@ -215,6 +215,23 @@ verdict_for(const char *script, const char *presented, unsigned int port, int *f
 	return out;
 }
 
+START_TEST(test_revocations_alone_do_not_stop)
+{
+	struct shk_ctx *ctx = open_ctx("testa testb");
+	struct shk_keylist *kl;
+
+	/* "@revoked *" in the first source must not hide the second one. */
+	write_file("scripted/testa", "status SUCCESS\nkey @revoked " KEY_C "\n");
+	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert_uint_eq(kl->count, 2);
+	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
+	ck_assert(has_key(kl, KEY_C, SHK_MARKER_REVOKED));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
 START_TEST(test_verdicts)
 {
 	int fb = -1;
@@ -391,6 +408,7 @@ main(void)
 	tcase_add_test(tc, test_notfound_continues_and_can_return);
 	tcase_add_test(tc, test_negated_action);
 	tcase_add_test(tc, test_revocations_always_apply);
+	tcase_add_test(tc, test_revocations_alone_do_not_stop);
 	tcase_add_test(tc, test_verdicts);
 	tcase_add_test(tc, test_fallback_keys_not_listed);
 	tcase_add_test(tc, test_verify_only_source);
