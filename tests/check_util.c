@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* The small shared pieces: shk.c, log.c, digest.c, fmap.c. */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "fmap.h"
+#include "log.h"
+#include "shk.h"
+
+START_TEST(test_error_set)
+{
+	struct shk_error err;
+
+	ck_assert_int_eq(shk_error_set(&err, SHK_ERR_PARSE, 7, "bad %s", "thing"),
+			 SHK_ERR_PARSE);
+	ck_assert_int_eq(err.code, SHK_ERR_PARSE);
+	ck_assert_uint_eq(err.line, 7);
+	ck_assert_str_eq(err.msg, "bad thing");
+	/* A NULL record is allowed: the code still comes back. */
+	ck_assert_int_eq(shk_error_set(NULL, SHK_ERR_RANGE, 0, "x"), SHK_ERR_RANGE);
+}
+END_TEST
+
+START_TEST(test_strings)
+{
+	char s[] = "MiXeD.Case-1";
+	char *p;
+
+	ck_assert(shk_strncaseeq("SUCCESS", 7, "success"));
+	ck_assert(!shk_strncaseeq("SUCCES", 6, "success"));
+	ck_assert(!shk_strncaseeq("SUCCESSX", 8, "success"));
+	shk_ascii_lower(s, strlen(s));
+	ck_assert_str_eq(s, "mixed.case-1");
+	ck_assert_str_eq(p = shk_path_join("/r/", "/etc/x"), "/r/etc/x");
+	free(p);
+	ck_assert_str_eq(p = shk_path_join("", "/etc/x"), "/etc/x");
+	free(p);
+	ck_assert_str_eq(shk_strerror(SHK_ERR_UNTRUSTED), "untrusted store");
+	ck_assert_str_eq(shk_strerror(12345), "unknown error");
+}
+END_TEST
+
+static char seen[512];
+
+static void
+capture(void *arg, const struct shk_diag *d)
+{
+	(void)arg;
+	shk_diag_format(d, seen, sizeof(seen));
+}
+
+START_TEST(test_log_format)
+{
+	struct shk_log log = {capture, NULL};
+	struct shk_error err = {SHK_ERR_PARSE, 12, "bad key"};
+
+	shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_PARSE, "/etc/f", 3, "n=%d", 5);
+	ck_assert_str_eq(seen, "/etc/f:3: n=5");
+	shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_PARSE, "/etc/f", 0, "whole");
+	ck_assert_str_eq(seen, "/etc/f: whole");
+	shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_PARSE, NULL, 0, "plain");
+	ck_assert_str_eq(seen, "plain");
+	shk_log_error(&log, SHK_LOG_ERR, "k", &err);
+	ck_assert_str_eq(seen, "k:12: bad key");
+	/* No sink: nothing happens, nothing crashes. */
+	shk_log_emit(NULL, SHK_LOG_ERR, 0, NULL, 0, "dropped");
+}
+END_TEST
+
+START_TEST(test_digests)
+{
+	unsigned char d[SHK_SHA256_LEN];
+	char hex[2 * SHK_SHA256_LEN + 1];
+
+	ck_assert_int_eq(shk_sha256("abc", 3, d), SHK_OK);
+	shk_hex(d, SHK_SHA256_LEN, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_int_eq(shk_sha1("abc", 3, d), SHK_OK);
+	shk_hex(d, SHK_SHA1_LEN, hex);
+	ck_assert_str_eq(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	ck_assert_int_eq(shk_md5("abc", 3, d), SHK_OK);
+	shk_hex(d, SHK_MD5_LEN, hex);
+	ck_assert_str_eq(hex, "900150983cd24fb0d6963f7d28e17f72");
+	/* RFC 4231 test case 2 and RFC 2202 test case 2. */
+	ck_assert_int_eq(shk_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d),
+			 SHK_OK);
+	shk_hex(d, SHK_SHA256_LEN, hex);
+	ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	ck_assert_int_eq(shk_hmac_sha1("Jefe", 4, "what do ya want for nothing?", 28, d),
+			 SHK_OK);
+	shk_hex(d, SHK_SHA1_LEN, hex);
+	ck_assert_str_eq(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+	ck_assert(shk_ct_equal("abcd", "abcd", 4));
+	ck_assert(!shk_ct_equal("abcd", "abce", 4));
+}
+END_TEST
+
+START_TEST(test_fmap)
+{
+	char dir[] = "/tmp/shk-fmap.XXXXXX", path[300];
+	struct shk_fmap m;
+	struct shk_error err;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/file", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("hello\n", f);
+	fclose(f);
+	ck_assert_int_eq(shk_fmap_open(path, &m, &err), SHK_OK);
+	ck_assert_uint_eq(m.len, 6);
+	ck_assert(memcmp(m.data, "hello\n", 6) == 0);
+	shk_fmap_close(&m);
+
+	/* Empty file: no mapping, length 0. */
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fclose(f);
+	ck_assert_int_eq(shk_fmap_open(path, &m, &err), SHK_OK);
+	ck_assert_uint_eq(m.len, 0);
+	ck_assert_ptr_null(m.data);
+	shk_fmap_close(&m);
+
+	/* Missing, directory, FIFO (must not block). */
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	ck_assert_int_eq(shk_fmap_open(path, &m, &err), SHK_ERR_NOTFOUND);
+	ck_assert_int_eq(shk_fmap_open(dir, &m, &err), SHK_ERR_INVAL);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	ck_assert_int_eq(shk_fmap_open(path, &m, &err), SHK_ERR_INVAL);
+	ck_assert_str_eq(err.msg, "not a regular file");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/file", dir);
+	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_error_set);
+	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_log_format);
+	tcase_add_test(tc, test_digests);
+	tcase_add_test(tc, test_fmap);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
