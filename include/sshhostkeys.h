@@ -248,6 +248,110 @@ SHK_API int shk_lookup_source(struct shk_ctx *ctx, const char *source, const cha
  */
 SHK_API int shk_check(struct shk_ctx *ctx, unsigned long *nproblems);
 
+/* ---- Writing --------------------------------------------------------------
+ * Every write is locked (a lock file in the store directory, so processes
+ * and threads serialize) and atomic (temporary file in the same directory,
+ * fsync, rename, fsync of the directory); no write follows a symlink it did
+ * not expect. User store directories are created 0700, files 0644.
+ */
+
+enum shk_store_scope {
+	SHK_STORE_USER = 0,   /* ~/.ssh2/hostkeys and the user known_hosts files */
+	SHK_STORE_SYSTEM = 1, /* /etc/ssh2/hostkeys and the global known_hosts files */
+};
+
+enum shk_store_format {
+	SHK_FORMAT_DEFAULT = 0, /* host_key_format of sshhostkeys.conf */
+	SHK_FORMAT_HASHED = 1,	/* keys_<hash>, with the directory's salt */
+	SHK_FORMAT_PLAIN = 2,	/* key_<port>_<host>.pub */
+};
+
+/*
+ * Add keys for host (a host spec; port as for shk_lookup) to the ssh2 store
+ * of scope. They are merged with the keys the host's file already holds
+ * (one file per host and port; several key types kept together; a key
+ * already there is not added twice). Writing the hashed file removes the
+ * host's plain file. *added (may be NULL) gets how many keys were new.
+ */
+SHK_API int shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope,
+			  enum shk_store_format format, const char *host, unsigned int port,
+			  const struct shk_key *const *keys, size_t nkeys, size_t *added);
+
+/*
+ * Remove host from the ssh2 store of scope (plain and hashed files) and
+ * from the known_hosts files of that scope, as ssh-keygen -R does: FILE.old
+ * keeps the previous contents, every other line (comments, markers,
+ * invalid lines) stays byte for byte. *removed (may be NULL) gets the
+ * number of files and lines removed. SHK_ERR_NOTFOUND when nothing named
+ * the host.
+ */
+SHK_API int shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope,
+			     const char *host, unsigned int port, size_t *removed);
+
+/* ---- Policies for unknown and changed keys ------------------------------- */
+
+enum shk_policy {
+	SHK_POLICY_DEFAULT = 0,	   /* policy of sshhostkeys.conf */
+	SHK_POLICY_STRICT = 1,	   /* unknown refused, nothing stored */
+	SHK_POLICY_ACCEPT_NEW = 2, /* unknown stored and accepted; changed refused */
+	SHK_POLICY_AUTO_ADD = 3,   /* as accept-new; changed replaced only with
+				    * SHK_POLICY_FLAG_REPLACE */
+	SHK_POLICY_WARN = 4,	   /* unknown accepted with a warning, not stored */
+	SHK_POLICY_ASK = 5,	   /* prompt on the controlling terminal; strict
+				    * when there is none */
+	SHK_POLICY_CUSTOM = 6,	   /* the callback decides */
+};
+
+enum shk_decision {
+	SHK_DECISION_REFUSE = 0,
+	SHK_DECISION_ACCEPT = 1,	   /* for this connection only */
+	SHK_DECISION_ACCEPT_AND_STORE = 2, /* and remember the key */
+};
+
+/*
+ * A custom policy: called for an unknown (and, if it wishes, a changed or
+ * other-type) key; never for a revoked key, which is always refused, nor
+ * for a match, which is always accepted. v holds the verdict and evidence.
+ */
+typedef enum shk_decision shk_policy_fn(void *arg, const char *host, unsigned int port,
+					const struct shk_key *key,
+					const struct shk_verification *v);
+
+#define SHK_POLICY_FLAG_REPLACE 0x1u /* auto-add: a changed key replaces the old */
+
+struct shk_policy_params {
+	size_t size;		      /* sizeof(struct shk_policy_params) */
+	enum shk_policy policy;
+	unsigned int flags;	      /* SHK_POLICY_FLAG_* */
+	enum shk_store_scope scope;   /* where learned keys go */
+	enum shk_store_format format; /* how they are stored */
+	shk_policy_fn *fn;	      /* SHK_POLICY_CUSTOM */
+	void *fn_arg;
+};
+
+/*
+ * Verify key for host, then decide under the policy; store the key when the
+ * decision says so. A refused key never changes any store; a revoked key is
+ * refused under every policy. params may be NULL (the configured policy,
+ * user store, configured format). *decision gets the outcome; *v (may be
+ * NULL) the verification, the caller's to free.
+ */
+SHK_API int shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned int port,
+			       const struct shk_key *key,
+			       const struct shk_policy_params *params,
+			       enum shk_decision *decision, struct shk_verification **v);
+
+/* ---- Enumeration (export) ------------------------------------------------ */
+
+/*
+ * Call cb for every key every configured source can name, in order.
+ * names is a known_hosts host field: "host", "[host]:port", a pattern list
+ * or a |1| hashed name. Stops when cb returns non-zero (that value is
+ * returned). Keys of hashed ssh2 files cannot be named and are skipped.
+ */
+typedef int shk_foreach_fn(void *arg, const char *names, const struct shk_hostkey *key);
+SHK_API int shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -121,6 +121,16 @@ struct shk_module {
 	 * problem with file:line. Returns the number of problems found, or
 	 * a negative enum shk_status. */
 	int (*check)(void *state);
+
+	/* Optional (NULL): call cb for every entry the source can name, with
+	 * names as a known_hosts host field (a name, "[name]:port", a pattern
+	 * list or a |1| hash) and key pointing to memory valid during the
+	 * call. Stop when cb returns non-zero and return that value; else
+	 * return SHK_OK or a negative enum shk_status. */
+	int (*enumerate)(void *state,
+			 int (*cb)(void *arg, const char *names,
+				   const struct shk_module_key *key),
+			 void *arg);
 };
 
 typedef const struct shk_module *shk_module_entry_fn(void);
