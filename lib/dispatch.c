@@ -617,3 +617,53 @@ shk_check(struct shk_ctx *ctx, unsigned long *nproblems)
 	}
 	return SHK_OK;
 }
+
+struct foreach_adapter {
+	shk_foreach_fn *cb;
+	void *arg;
+	const char *source;
+};
+
+static int
+foreach_one(void *arg, const char *names, const struct shk_module_key *mk)
+{
+	const struct foreach_adapter *fa = arg;
+	struct shk_hostkey k;
+
+	k.type = mk->type;
+	k.blob = mk->blob;
+	k.bloblen = mk->bloblen;
+	k.marker = (enum shk_marker)mk->marker;
+	k.source = fa->source;
+	k.origin = mk->origin;
+	k.line = mk->line;
+	k.comment = mk->comment;
+	return fa->cb(fa->arg, names, &k);
+}
+
+int
+shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg)
+{
+	struct shk_nss_config order;
+	struct shk_loaded_module *lm;
+	struct foreach_adapter fa;
+	size_t i;
+	int r;
+
+	if (ctx == NULL || cb == NULL)
+		return SHK_ERR_INVAL;
+	shk_ctx_order(ctx, &order, NULL);
+	/* Every configured source: an export must carry whatever any of
+	 * them would answer, whatever the action items. */
+	for (i = 0; i < order.nsources; i++) {
+		if ((lm = shk_ctx_module(ctx, order.src[i].name, NULL)) == NULL ||
+		    lm->m->enumerate == NULL)
+			continue;
+		fa.cb = cb;
+		fa.arg = arg;
+		fa.source = lm->name;
+		if ((r = lm->m->enumerate(lm->state, foreach_one, &fa)) != SHK_OK)
+			return r;
+	}
+	return SHK_OK;
+}

@@ -42,5 +42,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_fingerprint(struct cli *cli, int argc, char **argv);
 int cmd_sources(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_add(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
+int cmd_remove(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
+int cmd_import(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
+int cmd_export(struct cli *cli, int argc, char **argv);	 /* cmd_export.c */
+int cmd_scan(struct cli *cli, int argc, char **argv);	 /* cmd_scan.c */
 
 #endif

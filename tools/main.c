@@ -20,6 +20,9 @@ static const struct {
 	{"lookup", cmd_lookup},	  {"known-hosts", cmd_known_hosts},
 	{"verify", cmd_verify},	  {"fingerprint", cmd_fingerprint},
 	{"sources", cmd_sources}, {"check", cmd_check},
+	{"add", cmd_add},	  {"remove", cmd_remove},
+	{"import", cmd_import},	  {"export", cmd_export},
+	{"scan", cmd_scan},
 };
 
 static void
@@ -32,7 +35,13 @@ usage(FILE *f)
 	      "  verify [-p PORT] HOST KEY\n"
 	      "  fingerprint [-E sha256|md5|bubblebabble] KEYFILE\n"
 	      "  sources [HOST]\n"
-	      "  check\n",
+	      "  check\n"
+	      "  add [-p PORT] [--store user|system] [--format plain|hashed] HOST KEY...\n"
+	      "  remove [-p PORT] [--store user|system] HOST\n"
+	      "  import [--store user|system] [--format plain|hashed] FILE\n"
+	      "  export [--hash] [--out FILE]\n"
+	      "  scan [-p PORT] [-t TYPES] [-T TIMEOUT] [-i] [-n] [--store user|system]\n"
+	      "       [--format plain|hashed] HOST[#PORT]...\n",
 	      f);
 }
 

@@ -522,6 +522,77 @@ files_check(void *state)
 	return li.problems > INT_MAX ? INT_MAX : (int)li.problems;
 }
 
+/* ---- enumerate (export) ------------------------------------------------- */
+
+struct walk {
+	const struct files_state *st;
+	const char *path;
+	int (*cb)(void *arg, const char *names, const struct shk_module_key *key);
+	void *arg;
+	int rc; /* the callback's non-zero answer, or a negative status */
+};
+
+static int
+walk_line(const struct shk_kh_line *line, void *arg)
+{
+	struct walk *w = arg;
+	struct shk_module_key mk;
+	struct shk_key *key = NULL;
+	struct shk_error err;
+	char *names;
+
+	if (line->status != SHK_KH_ENTRY)
+		return 0;
+	memset(&err, 0, sizeof(err));
+	/* Bad keys are check()'s business; enumeration skips them. */
+	if (shk_key_from_b64(line->keytype, line->keytypelen, line->b64, line->b64len,
+			     line->comment, line->commentlen, &key, &err) != SHK_OK)
+		return 0;
+	if ((names = strndup(line->hosts, line->hostslen)) == NULL) {
+		shk_key_free(key);
+		w->rc = SHK_ERR_NOMEM;
+		return 1;
+	}
+	memset(&mk, 0, sizeof(mk));
+	mk.type = key->type;
+	mk.blob = key->blob;
+	mk.bloblen = key->bloblen;
+	mk.marker = line->marker;
+	mk.origin = w->path;
+	mk.line = line->lineno;
+	mk.comment = key->comment;
+	w->rc = w->cb(w->arg, names, &mk);
+	free(names);
+	shk_key_free(key);
+	return w->rc != 0;
+}
+
+static int
+files_enumerate(void *state,
+		int (*cb)(void *arg, const char *names, const struct shk_module_key *key),
+		void *arg)
+{
+	const struct files_state *st = state;
+	struct shk_fmap m;
+	struct walk w;
+	size_t i;
+
+	if (st == NULL || cb == NULL)
+		return SHK_ERR_INVAL;
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	w.cb = cb;
+	w.arg = arg;
+	for (i = 0; i < st->nfiles && w.rc == 0; i++) {
+		if (map_store(st, &st->files[i], &m) != SHK_OK)
+			continue;
+		w.path = st->files[i].path;
+		shk_kh_foreach(m.data, m.len, walk_line, &w);
+		shk_fmap_close(&m);
+	}
+	return w.rc;
+}
+
 /* ---- entry ------------------------------------------------------------- */
 
 static const struct shk_module files_module = {
@@ -532,6 +603,7 @@ static const struct shk_module files_module = {
 	.lookup = files_lookup,
 	.verify = NULL,
 	.check = files_check,
+	.enumerate = files_enumerate,
 };
 
 __attribute__((visibility("default"))) const struct shk_module *sshhostkeys_module_v1(void);

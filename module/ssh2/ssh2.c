@@ -702,6 +702,127 @@ ssh2_open(const struct shk_module_env *env, void **state)
 	return r;
 }
 
+/* ---- enumerate (export) ------------------------------------------------ */
+
+/* Hosts named by plain files, each answered once through the lookup, so
+ * what is enumerated is exactly what lookups see (hashed over plain, user
+ * over system). Hosts known only through hashed files cannot be named. */
+struct ssh2_names {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+ssh2_names_add(struct ssh2_names *nm, const char *host, unsigned int port)
+{
+	char **nv, *s;
+	size_t i;
+
+	if (asprintf(&s, "%u %s", port, host) == -1)
+		return SHK_ERR_NOMEM;
+	for (i = 0; i < nm->n; i++) {
+		if (strcmp(nm->v[i], s) == 0) {
+			free(s);
+			return SHK_OK;
+		}
+	}
+	if (nm->n == nm->cap) {
+		size_t ncap = nm->cap ? 2 * nm->cap : 16;
+
+		if ((nv = reallocarray(nm->v, ncap, sizeof(*nv))) == NULL) {
+			free(s);
+			return SHK_ERR_NOMEM;
+		}
+		nm->v = nv;
+		nm->cap = ncap;
+	}
+	nm->v[nm->n++] = s;
+	return SHK_OK;
+}
+
+static int
+ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
+		   const struct shk_log *log, struct ssh2_names *nm)
+{
+	char host[SHK_SSH2_PLAIN_NAME_MAX];
+	struct dirent *de;
+	unsigned int port;
+	DIR *dp;
+	int dirfd, fd, why, r = SHK_OK;
+
+	if (d->path == NULL ||
+	    (dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1)
+		return SHK_OK;
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dp = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		close(dirfd);
+		return SHK_OK;
+	}
+	while (r == SHK_OK && (de = readdir(dp)) != NULL)
+		if (shk_ssh2_classify(de->d_name, &port, host, sizeof(host)) == SHK_SSH2_PLAIN)
+			r = ssh2_names_add(nm, host, port);
+	closedir(dp);
+	close(dirfd);
+	return r;
+}
+
+static int
+ssh2_enumerate(void *state,
+	       int (*cb)(void *arg, const char *names, const struct shk_module_key *key),
+	       void *arg)
+{
+	const struct ssh2_state *st = state;
+	struct shk_module_query q;
+	struct shk_module_result res;
+	struct ssh2_names nm;
+	struct ssh2_logctx lc;
+	struct shk_log log;
+	enum shk_nss_status ns;
+	char khname[SHK_SSH2_PLAIN_NAME_MAX + 16], *buf = NULL, *host;
+	size_t i, k, len = 16384;
+	int r = SHK_OK, errnop;
+
+	if (st == NULL || cb == NULL)
+		return SHK_ERR_INVAL;
+	memset(&nm, 0, sizeof(nm));
+	ssh2_log_init(&lc, &log, st->env);
+	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs) && r == SHK_OK; i++)
+		r = ssh2_names_collect(st, &st->dirs[i], &log, &nm);
+	for (i = 0; i < nm.n && r == SHK_OK; i++) {
+		memset(&q, 0, sizeof(q));
+		q.port = (unsigned int)strtoul(nm.v[i], &host, 10);
+		q.host = host + 1;
+		if (q.port == 22)
+			snprintf(khname, sizeof(khname), "%s", q.host);
+		else
+			snprintf(khname, sizeof(khname), "[%s]:%u", q.host, q.port);
+		q.kh_name = khname;
+		for (;;) {
+			free(buf);
+			if ((buf = malloc(len)) == NULL) {
+				r = SHK_ERR_NOMEM;
+				break;
+			}
+			errnop = 0;
+			ns = ssh2_lookup(state, &q, &res, buf, len, &errnop);
+			if (ns != SHK_NSS_TRYAGAIN || errnop != ERANGE)
+				break;
+			len *= 2;
+		}
+		if (r != SHK_OK || ns != SHK_NSS_SUCCESS)
+			continue;
+		for (k = 0; k < res.nkeys && r == SHK_OK; k++)
+			r = cb(arg, khname, &res.keys[k]);
+	}
+	free(buf);
+	for (i = 0; i < nm.n; i++)
+		free(nm.v[i]);
+	free(nm.v);
+	return r;
+}
+
 static const struct shk_module ssh2_module = {
 	.abi_version = SHK_MODULE_ABI_VERSION,
 	.name = "ssh2",
@@ -710,6 +831,7 @@ static const struct shk_module ssh2_module = {
 	.lookup = ssh2_lookup,
 	.verify = NULL,
 	.check = ssh2_check,
+	.enumerate = ssh2_enumerate,
 };
 
 const struct shk_module *sshhostkeys_module_v1(void) __attribute__((visibility("default")));

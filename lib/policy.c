@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Not written yet. */
+#include "config.h"

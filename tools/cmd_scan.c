@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* Not written yet. */
+#include "config.h"
+
+#include "cli.h"
+
+int
+cmd_scan(struct cli *cli, int argc, char **argv)
+{
+	cli_error("%s: not written yet", argv[0]);
+	return CLI_EXIT_ERROR;
+}
