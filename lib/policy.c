@@ -13,7 +13,8 @@
  * warn        accept  accept (logged)  refuse                 refuse
  * ask         accept  ask: yes=store   refuse                 refuse
  *                     no/EOF/no tty=refuse
- * custom      accept  callback         callback               refuse
+ * custom      accept  callback         callback; a store      refuse
+ *                                      replaces as above
  *
  * OTHER (the host is known only with keys of other types) is decided
  * like CHANGED, as OpenSSH and paramiko do: accepting it silently would
@@ -105,7 +106,8 @@ plain_entry(const struct shk_hostkey *k)
 }
 
 /*
- * Store key for the host. With replace, the host's entries in the scope's
+ * Store key for the host. With replace (the verdict was CHANGED or
+ * OTHER), the host's entries in the scope's
  * stores are removed first (shk_store_remove: the host's ssh2 files and
  * its known_hosts lines, with FILE.old kept, as ssh-keygen -R does), then
  * the new key is added together with the previously known keys of the
@@ -243,15 +245,16 @@ shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned int port,
 		break;
 	case SHK_VERDICT_CHANGED:
 	case SHK_VERDICT_OTHER:
-		if (pp.policy == SHK_POLICY_AUTO_ADD && (pp.flags & SHK_POLICY_FLAG_REPLACE)) {
+		if (pp.policy == SHK_POLICY_AUTO_ADD && (pp.flags & SHK_POLICY_FLAG_REPLACE))
 			d = SHK_DECISION_ACCEPT_AND_STORE;
-			replace = 1;
-		} else if (pp.policy == SHK_POLICY_CUSTOM) {
+		else if (pp.policy == SHK_POLICY_CUSTOM)
 			d = pp.fn(pp.fn_arg, canon, cport, key, v);
-			replace = (pp.flags & SHK_POLICY_FLAG_REPLACE) != 0;
-		} else {
+		else
 			d = SHK_DECISION_REFUSE;
-		}
+		/* Storing a changed key always replaces: kept next to the old
+		 * one it would not be found (the source that knows the old key
+		 * answers first), and two keys of one type would both pass. */
+		replace = 1;
 		break;
 	}
 	/* A callback returning something we do not know refuses. */
