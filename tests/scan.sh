@@ -43,6 +43,15 @@ for k in "$SRV"/host_*.pub; do
 	expect_rc 0 "verify $(basename "$k") matches" cli verify -p "$PORT" 127.0.0.1 "$k" >/dev/null
 done
 
+# The progress line: on stderr only when it is a terminal.
+check "no progress line without a terminal" sh -c "! grep -q 'scanned' '$TMPROOT/scan.err'"
+if command -v script >/dev/null; then
+	cmd=$(printf '%q ' env HOME="$HOME" SSHHOSTKEYS_MODULE_DIR="$SSHHOSTKEYS_MODULE_DIR" \
+		"$SHK_CLI" --root "$R" scan -n -T 3 "127.0.0.1#$DEAD" "127.0.0.1#$PORT")
+	timeout 60 script -qfec "$cmd >/dev/null" "$TMPROOT/tty.scan" </dev/null >/dev/null 2>&1
+	check "progress line on a terminal" grep -q "scanned 2/2 hosts, 1 failed" "$TMPROOT/tty.scan"
+fi
+
 # Scanning again adds nothing new and still succeeds.
 expect_rc 0 "rescan: exit 0" cli scan -T 5 -p "$PORT" 127.0.0.1 >/dev/null
 
