@@ -44,6 +44,7 @@ shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t
 {
 	char name[NAME_MAX + 1], abuf[PATH_MAX];
 	const char *rest, *s, *e;
+	struct stat st;
 	size_t al;
 	int fd = -1, nfd, made = 0, r, oerrno;
 
@@ -114,6 +115,10 @@ shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t
 		}
 		if (nfd == -1) {
 			oerrno = errno;
+			/* O_DIRECTORY|O_NOFOLLOW on a symlink says ENOTDIR. */
+			if (oerrno == ENOTDIR && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				oerrno = ELOOP;
 			r = sf_errno_status(oerrno);
 			if (oerrno == ELOOP)
 				shk_error_set(err, r, 0, "%.*s: is a symbolic link: not followed",
