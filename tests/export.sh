@@ -75,6 +75,14 @@ check "--out: no temporary file left" test "$(ls "$TMPROOT" | grep -c '^export.h
 expect_rc 2 "export to a missing directory: exit 2" cli export --out "$TMPROOT/no/such/file"
 expect_rc 2 "stray argument: exit 2" cli export extra
 
+# Nothing configured: an empty file, exit 0.
+EMPTY=$TMPROOT/empty
+mkdir -p "$EMPTY/etc"
+echo "ssh_hostkeys: files" > "$EMPTY/etc/nsswitch.conf"
+rc=0; HOME=$EMPTY "$SHK_CLI" --root "$EMPTY" export > "$TMPROOT/empty.out" || rc=$?
+check "empty stores: exit 0" test $rc -eq 0
+check "empty stores: empty export" test ! -s "$TMPROOT/empty.out"
+
 # The warning above 16 MiB (libssh reads nothing larger).
 BIG=$TMPROOT/big
 mkdir -p "$BIG/etc/ssh"

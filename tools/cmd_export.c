@@ -304,15 +304,19 @@ cmd_export(struct cli *cli, int argc, char **argv)
 
 	/* Identical lines once (the first one seen), then back in source
 	 * order so the file reads like the stores. */
-	qsort(st.v, st.n, sizeof(*st.v), cmp_text);
+	/* qsort and bsearch want a non-NULL array even when it is empty. */
+	if (st.n > 0)
+		qsort(st.v, st.n, sizeof(*st.v), cmp_text);
 	for (i = 1, last = 0; i < st.n; i++) {
 		if (strcmp(st.v[i].text, st.v[last].text) == 0)
 			SHK_FREE(st.v[i].text);
 		else
 			last = i;
 	}
-	qsort(st.v, st.n, sizeof(*st.v), cmp_order);
-	qsort(st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str);
+	if (st.n > 0)
+		qsort(st.v, st.n, sizeof(*st.v), cmp_order);
+	if (st.nrevoked > 0)
+		qsort(st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str);
 
 	if (out != NULL) {
 		if ((f = open_temp(out, &tmp)) == NULL) {
