@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 # Build tools, libraries, and the real OpenSSH programs the tests compare with.
 PKGS="build-essential autoconf automake libtool pkg-config libssl-dev check
-openssh-client openssh-server"
+libssh-dev openssh-client openssh-server"
 
 missing=""
 for p in $PKGS; do

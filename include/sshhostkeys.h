@@ -312,12 +312,20 @@ enum shk_decision {
  * A custom policy: called for an unknown (and, if it wishes, a changed or
  * other-type) key; never for a revoked key, which is always refused, nor
  * for a match, which is always accepted. v holds the verdict and evidence.
+ * ACCEPT_AND_STORE for a changed or other-type key replaces, as
+ * SHK_POLICY_FLAG_REPLACE does for auto-add. Any other return refuses.
  */
 typedef enum shk_decision shk_policy_fn(void *arg, const char *host, unsigned int port,
 					const struct shk_key *key,
 					const struct shk_verification *v);
 
-#define SHK_POLICY_FLAG_REPLACE 0x1u /* auto-add: a changed key replaces the old */
+/*
+ * auto-add: a changed (or other-type) key replaces the old: the host's
+ * entries in the scope's stores are removed as shk_store_remove() does,
+ * then the key is added with the host's known keys of the other types,
+ * so only keys of the presented type are forgotten.
+ */
+#define SHK_POLICY_FLAG_REPLACE 0x1u
 
 struct shk_policy_params {
 	size_t size;		      /* sizeof(struct shk_policy_params) */

@@ -35,6 +35,10 @@ unsigned int cli_parse_port(const char *s);
  */
 int cli_read_key(struct cli *cli, char **argv, int argc, int *used, struct shk_key **out);
 
+/* --store user|system and --format plain|hashed; -1 when the word is bad. */
+int cli_parse_scope(const char *s, enum shk_store_scope *out);
+int cli_parse_format(const char *s, enum shk_store_format *out);
+
 /* Commands: argv[0] is the command name; each returns the exit status. */
 int cmd_lookup(struct cli *cli, int argc, char **argv);
 int cmd_known_hosts(struct cli *cli, int argc, char **argv);

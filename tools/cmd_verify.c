@@ -79,52 +79,63 @@ print_key(const char *indent, const struct shk_hostkey *k)
 	free(fp);
 }
 
-int
-cmd_verify(struct cli *cli, int argc, char **argv)
+/* Policy names as sshhostkeys.conf(5) spells them. */
+static int
+parse_policy(const char *s, enum shk_policy *out)
 {
-	struct shk_verification *v = NULL;
-	struct shk_key *key = NULL;
-	struct shk_ctx *ctx;
-	unsigned int port = 0;
+	static const struct {
+		const char *name;
+		enum shk_policy policy;
+	} names[] = {
+		{"strict", SHK_POLICY_STRICT},	 {"accept-new", SHK_POLICY_ACCEPT_NEW},
+		{"auto-add", SHK_POLICY_AUTO_ADD}, {"warn", SHK_POLICY_WARN},
+		{"ask", SHK_POLICY_ASK},	 {"default", SHK_POLICY_DEFAULT},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*out = names[i].policy;
+			return 0;
+		}
+	return -1;
+}
+
+int
+cli_parse_scope(const char *s, enum shk_store_scope *out)
+{
+	if (strcmp(s, "user") == 0)
+		*out = SHK_STORE_USER;
+	else if (strcmp(s, "system") == 0)
+		*out = SHK_STORE_SYSTEM;
+	else
+		return -1;
+	return 0;
+}
+
+int
+cli_parse_format(const char *s, enum shk_store_format *out)
+{
+	if (strcmp(s, "hashed") == 0)
+		*out = SHK_FORMAT_HASHED;
+	else if (strcmp(s, "plain") == 0)
+		*out = SHK_FORMAT_PLAIN;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+print_verdict(const char *host, const struct shk_key *key, const struct shk_verification *v)
+{
 	char *fp = NULL;
 	size_t i;
-	int c, r, used, rc = CLI_EXIT_ERROR;
 
-	while ((c = getopt(argc, argv, "p:")) != -1) {
-		switch (c) {
-		case 'p':
-			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", optarg);
-				return CLI_EXIT_ERROR;
-			}
-			break;
-		default:
-			return CLI_EXIT_ERROR;
-		}
-	}
-	if (argc - optind < 2) {
-		cli_error("usage: verify [-p PORT] HOST KEYFILE|-|\"TYPE BASE64\"");
-		return CLI_EXIT_ERROR;
-	}
-	if ((r = cli_read_key(cli, argv + optind + 1, argc - optind - 1, &used, &key)) !=
-	    SHK_OK) {
-		cli_error("cannot read the key: %s", shk_strerror(r));
-		return CLI_EXIT_ERROR;
-	}
-	if (optind + 1 + used != argc) {
-		cli_error("too many arguments");
-		goto out;
-	}
-	if ((ctx = cli_ctx(cli)) == NULL)
-		goto out;
-	if ((r = shk_verify(ctx, argv[optind], port, key, &v)) != SHK_OK) {
-		cli_error("cannot verify %s: %s", argv[optind], shk_strerror(r));
-		goto out;
-	}
 	if (shk_key_fingerprint(key, SHK_FP_SHA256, &fp) != SHK_OK)
 		fp = NULL;
 	printf("%s: %s %s for %s\n", shk_verdict_name(v->verdict), key->type,
-	       fp != NULL ? fp : "?", argv[optind]);
+	       fp != NULL ? fp : "?", host);
+	free(fp);
 	switch (v->verdict) {
 	case SHK_VERDICT_MATCH:
 		if (v->evidence != NULL)
@@ -152,9 +163,124 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		printf("  no source knows this host\n");
 		break;
 	}
-	rc = (int)v->verdict;
+}
+
+int
+cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_POLICY = 256, OPT_REPLACE, OPT_STORE, OPT_FORMAT };
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"replace", no_argument, NULL, OPT_REPLACE},
+		{"store", required_argument, NULL, OPT_STORE},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{NULL, 0, NULL, 0},
+	};
+	struct shk_policy_params pp;
+	struct shk_verification *v = NULL;
+	enum shk_decision decision;
+	struct shk_key *key = NULL;
+	struct shk_ctx *ctx;
+	unsigned int port = 0;
+	int c, r, used, with_policy = 0, rc = CLI_EXIT_ERROR;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.size = sizeof(pp);
+	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if ((port = cli_parse_port(optarg)) == 0) {
+				cli_error("bad port \"%s\"", optarg);
+				return CLI_EXIT_ERROR;
+			}
+			break;
+		case OPT_POLICY:
+			if (parse_policy(optarg, &pp.policy) != 0) {
+				cli_error("unknown policy \"%s\" (strict, accept-new, auto-add, "
+					  "warn, ask, default)",
+					  optarg);
+				return CLI_EXIT_ERROR;
+			}
+			with_policy = 1;
+			break;
+		case OPT_REPLACE:
+			pp.flags |= SHK_POLICY_FLAG_REPLACE;
+			break;
+		case OPT_STORE:
+			if (cli_parse_scope(optarg, &pp.scope) != 0) {
+				cli_error("bad --store \"%s\" (user or system)", optarg);
+				return CLI_EXIT_ERROR;
+			}
+			break;
+		case OPT_FORMAT:
+			if (cli_parse_format(optarg, &pp.format) != 0) {
+				cli_error("bad --format \"%s\" (plain or hashed)", optarg);
+				return CLI_EXIT_ERROR;
+			}
+			break;
+		default:
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (argc - optind < 2) {
+		cli_error("usage: verify [-p PORT] [--policy POLICY [--replace] "
+			  "[--store user|system] [--format plain|hashed]] "
+			  "HOST KEYFILE|-|\"TYPE BASE64\"");
+		return CLI_EXIT_ERROR;
+	}
+	if (!with_policy && (pp.flags != 0 || pp.scope != SHK_STORE_USER ||
+			     pp.format != SHK_FORMAT_DEFAULT)) {
+		cli_error("--replace, --store and --format need --policy");
+		return CLI_EXIT_ERROR;
+	}
+	if ((r = cli_read_key(cli, argv + optind + 1, argc - optind - 1, &used, &key)) !=
+	    SHK_OK) {
+		cli_error("cannot read the key: %s", shk_strerror(r));
+		return CLI_EXIT_ERROR;
+	}
+	if (optind + 1 + used != argc) {
+		cli_error("too many arguments");
+		goto out;
+	}
+	if ((ctx = cli_ctx(cli)) == NULL)
+		goto out;
+	if (!with_policy) {
+		if ((r = shk_verify(ctx, argv[optind], port, key, &v)) != SHK_OK) {
+			cli_error("cannot verify %s: %s", argv[optind], shk_strerror(r));
+			goto out;
+		}
+		print_verdict(argv[optind], key, v);
+		rc = (int)v->verdict;
+		goto out;
+	}
+	/* The prompt of "ask" goes to the terminal; flush what we have
+	 * printed so far so the order on screen is right. */
+	fflush(stdout);
+	if ((r = shk_check_host_key(ctx, argv[optind], port, key, &pp, &decision, &v)) !=
+	    SHK_OK) {
+		cli_error("cannot check %s: %s", argv[optind], shk_strerror(r));
+		goto out;
+	}
+	print_verdict(argv[optind], key, v);
+	switch (decision) {
+	case SHK_DECISION_ACCEPT_AND_STORE:
+		printf("accepted: stored in the %s store\n",
+		       pp.scope == SHK_STORE_SYSTEM ? "system" : "user");
+		rc = 0;
+		break;
+	case SHK_DECISION_ACCEPT:
+		printf("accepted: %s\n", v->verdict == SHK_VERDICT_MATCH
+						? "already known"
+						: "for this connection only, not stored");
+		rc = 0;
+		break;
+	case SHK_DECISION_REFUSE:
+		printf("refused: no store was changed\n");
+		/* A refused match cannot happen; keep an error exit if it did. */
+		rc = v->verdict == SHK_VERDICT_MATCH ? CLI_EXIT_ERROR : (int)v->verdict;
+		break;
+	}
 out:
-	free(fp);
 	shk_verification_free(v);
 	shk_key_free(key);
 	return rc;
