@@ -390,6 +390,9 @@ shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_fo
 	if ((r = store_ssh2_dir(ctx, scope, &d)) != SHK_OK)
 		return r;
 	if (d.path == NULL) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_NOTFOUND, NULL, 0,
+			     "no %s host-key directory to write to (see -v for why)",
+			     scope_name(scope));
 		r = SHK_ERR_NOTFOUND;
 		goto out;
 	}
