@@ -390,6 +390,9 @@ shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_fo
 	if ((r = store_ssh2_dir(ctx, scope, &d)) != SHK_OK)
 		return r;
 	if (d.path == NULL) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_NOTFOUND, NULL, 0,
+			     "no %s host-key directory to write to (see -v for why)",
+			     scope_name(scope));
 		r = SHK_ERR_NOTFOUND;
 		goto out;
 	}
@@ -540,7 +543,7 @@ store_rm_ssh2(const struct shk_ctx *ctx, enum shk_store_scope scope, const char 
 	struct shk_error err;
 	const char *names[2];
 	size_t i;
-	int dirfd = -1, lockfd = -1, r;
+	int dirfd = -1, lockfd = -1, any, r;
 
 	memset(&nm, 0, sizeof(nm));
 	memset(&err, 0, sizeof(err));
@@ -555,10 +558,6 @@ store_rm_ssh2(const struct shk_ctx *ctx, enum shk_store_scope scope, const char 
 			store_rm_error(rm, r);
 		goto out;
 	}
-	if ((r = store_lock(ctx, d.path, dirfd, &lockfd)) != SHK_OK) {
-		store_rm_error(rm, r);
-		goto out;
-	}
 	names[0] = names[1] = NULL;
 	if (shk_ssh2_plain_name(host, port, nm.plain, sizeof(nm.plain)) == SHK_OK)
 		names[0] = nm.plain;
@@ -570,6 +569,17 @@ store_rm_ssh2(const struct shk_ctx *ctx, enum shk_store_scope scope, const char 
 		store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
 		shk_log_emit(&ctx->log, SHK_LOG_WARN, r, path, 0,
 			     "%s: hashed files cannot be removed", err.msg);
+	}
+	/* Only a directory that holds a file for the host needs the lock
+	 * (and write access): the salt never changes once made. */
+	for (i = 0, any = 0; i < SHK_ARRAY_SIZE(names); i++)
+		if (names[i] != NULL && shk_sf_stat(dirfd, names[i], NULL, NULL) != SHK_ERR_NOTFOUND)
+			any = 1;
+	if (!any)
+		goto out;
+	if ((r = store_lock(ctx, d.path, dirfd, &lockfd)) != SHK_OK) {
+		store_rm_error(rm, r);
+		goto out;
 	}
 	for (i = 0; i < SHK_ARRAY_SIZE(names); i++) {
 		if (names[i] == NULL)
@@ -595,11 +605,12 @@ out:
  * known_hosts content without the lines that name name, as ssh-keygen -R
  * decides: well-formed entries without a marker whose host field matches
  * (plain, pattern or hashed; a negated match keeps the line). Every kept
- * line is copied with its own line ending, invalid ones included.
+ * line is copied with its own line ending, invalid ones included. With
+ * verbose, each removed line is logged.
  */
 static int
 store_kh_filter(const struct shk_ctx *ctx, const char *path, const char *buf, size_t len,
-		const char *name, char **out, size_t *outlen, size_t *nremoved)
+		const char *name, int verbose, char **out, size_t *outlen, size_t *nremoved)
 {
 	struct shk_kh_line l;
 	const char *nl;
@@ -623,8 +634,9 @@ store_kh_filter(const struct shk_ctx *ctx, const char *path, const char *buf, si
 			shk_kh_parse_line(buf + pos, rawend - pos, lineno, &l);
 			if (l.status == SHK_KH_ENTRY && l.marker == SHK_MARKER_NONE &&
 			    shk_kh_match_host(l.hosts, l.hostslen, name, namelen) == 1) {
-				shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, lineno,
-					     "removed %s", name);
+				if (verbose)
+					shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path,
+						     lineno, "removed %s", name);
 				(*nremoved)++;
 				pos = next;
 				continue;
@@ -650,7 +662,7 @@ store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const cha
 	struct shk_fmap m;
 	const char *slash;
 	size_t clen = 0, n = 0, len;
-	int dirfd = -1, lockfd = -1, mapped = 0, r;
+	int dirfd = -1, lockfd = -1, mapped = 0, pass, r;
 
 	memset(&err, 0, sizeof(err));
 	memset(&m, 0, sizeof(m));
@@ -678,26 +690,37 @@ store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const cha
 			store_rm_error(rm, r);
 		return;
 	}
-	if ((r = store_lock(ctx, dirpath, dirfd, &lockfd)) != SHK_OK) {
-		store_rm_error(rm, r);
-		goto out;
+	/* A first look without the lock: a file that does not name the
+	 * host needs no lock, so a store one cannot write (the system's,
+	 * for a user) is no error when it has nothing to remove. The
+	 * second pass, under the lock, decides. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (r = store_lock(ctx, dirpath, dirfd, &lockfd)) != SHK_OK) {
+			store_rm_error(rm, r);
+			goto out;
+		}
+		if (mapped) {
+			shk_fmap_close(&m);
+			mapped = 0;
+		}
+		SHK_FREE(content);
+		r = shk_sf_map(dirfd, base, &m, &err);
+		if (r == SHK_ERR_NOTFOUND)
+			goto out;
+		if (r != SHK_OK) {
+			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, f->path, 0, "%s", err.msg);
+			store_rm_error(rm, r);
+			goto out;
+		}
+		mapped = 1;
+		if ((r = store_kh_filter(ctx, f->path, m.data != NULL ? m.data : "", m.len,
+					 name, pass == 1, &content, &clen, &n)) != SHK_OK) {
+			store_rm_error(rm, r);
+			goto out;
+		}
+		if (n == 0)
+			goto out;
 	}
-	r = shk_sf_map(dirfd, base, &m, &err);
-	if (r == SHK_ERR_NOTFOUND)
-		goto out;
-	if (r != SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, f->path, 0, "%s", err.msg);
-		store_rm_error(rm, r);
-		goto out;
-	}
-	mapped = 1;
-	if ((r = store_kh_filter(ctx, f->path, m.data != NULL ? m.data : "", m.len, name,
-				 &content, &clen, &n)) != SHK_OK) {
-		store_rm_error(rm, r);
-		goto out;
-	}
-	if (n == 0)
-		goto out;
 	/* The rewritten file keeps the old one's permissions. */
 	if ((r = shk_sf_replace(dirfd, base, content, clen, m.st.st_mode & 07777, old, &err)) !=
 	    SHK_OK) {
