@@ -8,41 +8,9 @@
 # never with "KnownHostsCommand failed".
 . "$(dirname "$0")/lib.sh"
 
-SSHD=/usr/sbin/sshd
-[ -x "$SSHD" ] || skip_all "no $SSHD (Debian openssh-server)"
 command -v ssh >/dev/null || skip_all "no ssh"
-[ "$(id -u)" -eq 0 ] || skip_all "sshd needs root for privilege separation"
-
-SRV=$TMPROOT/sshd
-mkdir -p "$SRV" /run/sshd
-for t in rsa ecdsa ed25519; do
-	ssh-keygen -q -t $t -N '' -C '' -f "$SRV/host_$t"
-done
+. "$(dirname "$0")/sshd-lib.sh"
 ssh-keygen -q -t ed25519 -N '' -C '' -f "$SRV/other_ed25519"
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$SRV/sshd_config" <<CFG
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $SRV/host_rsa
-HostKey $SRV/host_ecdsa
-HostKey $SRV/host_ed25519
-PidFile $SRV/sshd.pid
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AuthorizedKeysFile none
-MaxStartups 50
-CFG
-"$SSHD" -D -e -f "$SRV/sshd_config" 2>"$SRV/sshd.log" &
-SSHD_PID=$!
-stop_sshd() { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }
-t_on_exit stop_sshd
-for _ in $(seq 50); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
-	sleep 0.1
-done
 
 # The shipped line, with our CLI and a --root in place of the installed path.
 CONF="$top_builddir/conf/ssh_config.d/50-sshhostkeys.conf"
