@@ -56,6 +56,7 @@ mkroot() { # DIR ORDER
 
 kh_store() { # N KIND -> root dir
 	r=$OUT/kh-$1-$2
+	mkroot "$r" files
 	if [ ! -f "$r/ready" ]; then
 		rm -rf "$r"
 		mkroot "$r" files
@@ -73,6 +74,7 @@ kh_store() { # N KIND -> root dir
 
 ssh2_store() { # N KIND -> root dir
 	r=$OUT/ssh2-$1-$2
+	mkroot "$r" ssh2
 	if [ ! -f "$r/ready" ]; then
 		rm -rf "$r"
 		mkroot "$r" ssh2
@@ -145,8 +147,8 @@ done
 
 # Cold start: a one-entry store.
 r=$OUT/one
+mkroot "$r" files
 if [ ! -f "$r/ready" ]; then
-	mkroot "$r" files
 	"$BENCHGEN" kh 1 $KEYFILES >"$r/etc/ssh/ssh_known_hosts"
 	touch "$r/ready"
 fi

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sshhostkeys/module.h>
@@ -24,16 +26,26 @@
 #include "carve.h"
 #include "fmap.h"
 #include "key.h"
+#include "khindex.h"
 #include "knownhosts.h"
 #include "shk.h"
 #include "trust.h"
 
 #define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
 #define DEFAULT_GLOBAL_FILES "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
+/* Files smaller than this are scanned: reading them costs less than
+ * validating an index (docs/performance.md). */
+#define INDEX_MIN_SIZE (256 * 1024)
+/* A file changed this recently may change again within the timestamp
+ * granularity without its identity changing: index it, but do not
+ * write that index to disk. */
+#define INDEX_RACY_SECONDS 2
 
 struct kh_file {
 	char *path;
-	const char *stop_dir; /* where the trust walk stops: home or root */
+	const char *stop_dir;  /* where the trust walk stops: home or root */
+	const char *cache_dir; /* where its index lives; NULL: none on disk */
+	struct shk_khx *idx;   /* the last index used, under the state's lock */
 };
 
 struct files_state {
@@ -43,6 +55,13 @@ struct files_state {
 	char *root; /* "/" for the real root */
 	struct kh_file *files;
 	size_t nfiles;
+	/* Index cache (docs/performance.md): off when index_min is SIZE_MAX. */
+	size_t index_min;
+	uid_t euid;
+	int nthreads;
+	char *sys_cache, *user_cache;
+	pthread_mutex_t lock;
+	int lock_init;
 };
 
 static void files_log(const struct files_state *st, int level, int code, const char *file,
@@ -67,7 +86,7 @@ files_log(const struct files_state *st, int level, int code, const char *file,
 /* ---- open / close ------------------------------------------------------ */
 
 static int
-add_file(struct files_state *st, char *path, const char *stop_dir)
+add_file(struct files_state *st, char *path, const char *stop_dir, const char *cache_dir)
 {
 	struct kh_file *nf;
 	size_t i;
@@ -86,6 +105,8 @@ add_file(struct files_state *st, char *path, const char *stop_dir)
 	st->files = nf;
 	st->files[st->nfiles].path = path;
 	st->files[st->nfiles].stop_dir = stop_dir;
+	st->files[st->nfiles].cache_dir = cache_dir;
+	st->files[st->nfiles].idx = NULL;
 	st->nfiles++;
 	return SHK_OK;
 }
@@ -111,7 +132,7 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 		memcpy(path, st->home, hl);
 		memcpy(path + hl, w + 1, len - 1);
 		path[hl + len - 1] = '\0';
-		return add_file(st, path, st->home);
+		return add_file(st, path, st->home, st->user_cache);
 	}
 	if (len >= 1 && w[0] == '/') {
 		if ((path = strndup(w, len)) == NULL)
@@ -122,9 +143,9 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 			free(path);
 			if (joined == NULL)
 				return SHK_ERR_NOMEM;
-			return add_file(st, joined, st->root);
+			return add_file(st, joined, st->root, st->sys_cache);
 		}
-		return add_file(st, path, st->home);
+		return add_file(st, path, st->home, st->user_cache);
 	}
 	files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
 		  "files: %s: \"%.*s\" is neither absolute nor under \"~/\"; ignored", key,
@@ -155,6 +176,49 @@ add_list(struct files_state *st, const char *key, const char *dflt, int system)
 
 static void files_close(void *state);
 
+/*
+ * SSHHOSTKEYS_KH_INDEX: unset or "auto" indexes files of INDEX_MIN_SIZE
+ * and more; "0"/"no"/"off" never indexes; "force" indexes every file
+ * (for tests). Cache directories: the system files' under the root
+ * prefix at /var/cache/sshhostkeys, the user files' in
+ * $XDG_CACHE_HOME/sshhostkeys or ~/.cache/sshhostkeys. secure_getenv:
+ * setuid callers get the defaults.
+ */
+static int
+index_setup(struct files_state *st)
+{
+	const char *v = secure_getenv("SSHHOSTKEYS_KH_INDEX"), *xdg;
+	long n;
+
+	st->euid = geteuid();
+	st->index_min = INDEX_MIN_SIZE;
+	if (v != NULL && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0))
+		st->index_min = SIZE_MAX;
+	else if (v != NULL && strcmp(v, "force") == 0)
+		st->index_min = 0;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	st->nthreads = n > 1 ? (int)(n > 8 ? 8 : n) : 1;
+	if (pthread_mutex_init(&st->lock, NULL) != 0)
+		return SHK_ERR_SYSTEM;
+	st->lock_init = 1;
+	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
+					   "/var/cache/sshhostkeys")) == NULL)
+		return SHK_ERR_NOMEM;
+	xdg = secure_getenv("XDG_CACHE_HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&st->user_cache, "%s/sshhostkeys", xdg) == -1)
+			st->user_cache = NULL;
+		else
+			return SHK_OK;
+		return SHK_ERR_NOMEM;
+	}
+	if (st->home != NULL && asprintf(&st->user_cache, "%s/.cache/sshhostkeys", st->home) == -1) {
+		st->user_cache = NULL;
+		return SHK_ERR_NOMEM;
+	}
+	return SHK_OK;
+}
+
 static int
 files_open(const struct shk_module_env *env, void **state)
 {
@@ -173,6 +237,8 @@ files_open(const struct shk_module_env *env, void **state)
 		goto out;
 	if ((st->root = strdup(env->root != NULL && env->root[0] != '\0' ? env->root
 									  : "/")) == NULL)
+		goto out;
+	if ((r = index_setup(st)) != SHK_OK)
 		goto out;
 	/* User files first, as ssh(1) loads them. */
 	if ((r = add_list(st, "user_known_hosts", DEFAULT_USER_FILES, 0)) != SHK_OK ||
@@ -194,11 +260,17 @@ files_close(void *state)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->nfiles; i++)
+	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
+		shk_khx_free(st->files[i].idx);
+	}
+	if (st->lock_init)
+		pthread_mutex_destroy(&st->lock);
 	free(st->files);
 	free(st->home);
 	free(st->root);
+	free(st->sys_cache);
+	free(st->user_cache);
 	free(st);
 }
 
@@ -362,6 +434,95 @@ lookup_line(const struct shk_kh_line *line, void *arg)
 	return add_key(lk, line, m == 2);
 }
 
+/* ---- index ------------------------------------------------------------- */
+
+/*
+ * The index for the mapped file m: the one kept from the last lookup if
+ * the file is unchanged, else the one on disk if it passes every check,
+ * else one built now (and written when the file is not racy). Called
+ * with the lock held. NULL when none can be had: the caller scans.
+ */
+static struct shk_khx *
+index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+	struct timespec now;
+	time_t newest;
+	int r;
+
+	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
+		return f->idx;
+	shk_khx_free(f->idx);
+	f->idx = NULL;
+	memset(&err, 0, sizeof(err));
+	if (f->cache_dir != NULL) {
+		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
+		if (r == SHK_OK)
+			return f->idx = x;
+		/* Missing or stale is routine; anything else is worth a word,
+		 * but only at debug level: scanning still gives the answer. */
+		if (r != SHK_ERR_NOTFOUND)
+			files_log(st, SHK_LOG_DEBUG, r, f->path, 0,
+				  "index not used: %s; scanning", err.msg);
+	}
+	if (shk_khx_build(m->data, m->len, &m->st, &x) != SHK_OK)
+		return NULL;
+	f->idx = x;
+	newest = m->st.st_mtim.tv_sec > m->st.st_ctim.tv_sec ? m->st.st_mtim.tv_sec
+							   : m->st.st_ctim.tv_sec;
+	/* Only root writes the system cache; a user's index of a system file
+	 * stays in memory. */
+	if (f->cache_dir != NULL && (f->cache_dir != st->sys_cache || st->euid == 0) &&
+	    clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    now.tv_sec - newest >= INDEX_RACY_SECONDS) {
+		memset(&err, 0, sizeof(err));
+		if (shk_khx_save(x, f->cache_dir, st->euid, &err) != SHK_OK)
+			files_log(st, SHK_LOG_DEBUG, SHK_ERR_SYSTEM, f->path, 0,
+				  "index not written: %s", err.msg);
+	}
+	return x;
+}
+
+/* The candidate lines the index names, through the same callback as a
+ * scan, in file order. 0 when done, -1 when the caller must scan. */
+static int
+index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
+	     struct lookup *lk)
+{
+	struct shk_kh_line line;
+	struct shk_khx *x;
+	uint32_t *recs = NULL;
+	const char *p;
+	size_t n = 0, i, len;
+	unsigned long lineno;
+	int rc = -1;
+
+	if (m->len < st->index_min)
+		return -1;
+	pthread_mutex_lock(&st->lock);
+	if ((x = index_get(st, f, m)) == NULL ||
+	    shk_khx_candidates(x, lk->q->kh_name, lk->khlen,
+			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
+			       &recs, &n) != SHK_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+			goto out; /* nothing added yet can be wrong, but rescan */
+	}
+	for (i = 0; i < n && !lk->overflow; i++) {
+		shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
+		shk_kh_parse_line(p, len, lineno, &line);
+		if (lookup_line(&line, lk) != 0)
+			break;
+	}
+	rc = 0;
+out:
+	pthread_mutex_unlock(&st->lock);
+	free(recs);
+	return rc;
+}
+
 static void
 reverse_keys(struct shk_module_key *k, size_t n)
 {
@@ -379,7 +540,7 @@ static enum shk_nss_status
 files_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
 	     char *buf, size_t buflen, int *errnop)
 {
-	const struct files_state *st = state;
+	struct files_state *st = state;
 	struct lookup lk;
 	struct shk_fmap m;
 	uintptr_t end;
@@ -412,7 +573,8 @@ files_lookup(void *state, const struct shk_module_query *q, struct shk_module_re
 		nread++;
 		lk.path = st->files[i].path;
 		lk.origin = NULL;
-		shk_kh_foreach(m.data, m.len, lookup_line, &lk);
+		if (index_lookup(st, &st->files[i], &m, &lk) != 0)
+			shk_kh_foreach(m.data, m.len, lookup_line, &lk);
 		shk_fmap_close(&m);
 	}
 	if (lk.overflow) {
