@@ -192,6 +192,17 @@ khx_checksum(const unsigned char *p, size_t len, size_t skip_off)
 	return h;
 }
 
+int
+shk_khx_reseal(void *img, size_t len)
+{
+	struct khx_hdr *h = img;
+
+	if (len < sizeof(*h))
+		return SHK_ERR_RANGE;
+	h->checksum = khx_checksum(img, len, offsetof(struct khx_hdr, checksum));
+	return SHK_OK;
+}
+
 /* ---- layout ------------------------------------------------------------ */
 
 static size_t

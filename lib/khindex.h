@@ -101,6 +101,11 @@ int shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen
 int shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
 		 const char **line, size_t *linelen, unsigned long *lineno);
 
+/* Recompute the checksum of an index image in place (len bytes read
+ * from an index file), so tests can forge indexes that are well sealed
+ * but wrong inside. SHK_ERR_RANGE when len is below the header size. */
+int shk_khx_reseal(void *img, size_t len);
+
 /* Counts, for tests and diagnostics. */
 struct shk_khx_stats {
 	size_t records, names, always, hashed, bytes;
