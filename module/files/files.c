@@ -45,7 +45,17 @@ struct kh_file {
 	char *path;
 	const char *stop_dir;  /* where the trust walk stops: home or root */
 	const char *cache_dir; /* where its index lives; NULL: none on disk */
-	struct shk_khx *idx;   /* the last index used, under the state's lock */
+	/* Under the state's lock: the last index used, and the mapping of
+	 * the file it was used with, kept while the file is unchanged so a
+	 * warm context does not map a large file per lookup. */
+	struct shk_khx *idx;
+	struct shk_fmap map;
+	/* The file last found trustworthy. Its parents matter only for who
+	 * could swap the file, and a swapped file has another identity, so
+	 * the same open file (device, inode, size, times) needs no new walk
+	 * up its directories. */
+	struct stat trusted;
+	int have_trusted;
 };
 
 struct files_state {
@@ -107,6 +117,8 @@ add_file(struct files_state *st, char *path, const char *stop_dir, const char *c
 	st->files[st->nfiles].stop_dir = stop_dir;
 	st->files[st->nfiles].cache_dir = cache_dir;
 	st->files[st->nfiles].idx = NULL;
+	memset(&st->files[st->nfiles].map, 0, sizeof(st->files[st->nfiles].map));
+	st->files[st->nfiles].have_trusted = 0;
 	st->nfiles++;
 	return SHK_OK;
 }
@@ -263,6 +275,7 @@ files_close(void *state)
 	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
 		shk_khx_free(st->files[i].idx);
+		shk_fmap_close(&st->files[i].map);
 	}
 	if (st->lock_init)
 		pthread_mutex_destroy(&st->lock);
@@ -276,18 +289,14 @@ files_close(void *state)
 
 /* ---- reading a file ---------------------------------------------------- */
 
-/*
- * Open, check trust on the open descriptor, map. SHK_ERR_NOTFOUND for a
- * missing file (silent, as in ssh); other failures are logged.
- */
+/* Open; SHK_ERR_NOTFOUND for a missing file (silent, as in ssh), other
+ * failures logged. */
 static int
-map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap *m)
+open_file(const struct files_state *st, const struct kh_file *f, int *fdp)
 {
-	struct shk_error err;
-	int fd, r, oerrno;
+	int fd, oerrno;
 
-	memset(&err, 0, sizeof(err));
-	memset(m, 0, sizeof(*m));
+	*fdp = -1;
 	fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		oerrno = errno;
@@ -297,15 +306,66 @@ map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap
 			  strerror(oerrno));
 		return SHK_ERR_SYSTEM;
 	}
+	*fdp = fd;
+	return SHK_OK;
+}
+
+/* Trust of the open descriptor (logged when refused). */
+static int
+trust_file(const struct files_state *st, const struct kh_file *f, int fd)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
 	if ((r = shk_trust_fd(fd, f->path, f->stop_dir, st->uid, &err)) != SHK_OK) {
-		if (r == SHK_ERR_NOTFOUND)
-			goto out; /* removed under us: as if missing */
-		files_log(st, SHK_LOG_WARN, r, f->path, 0, "ignored: %s", err.msg);
-		goto out;
+		/* SHK_ERR_NOTFOUND: removed under us, as if missing. */
+		if (r != SHK_ERR_NOTFOUND)
+			files_log(st, SHK_LOG_WARN, r, f->path, 0, "ignored: %s", err.msg);
 	}
-	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK)
+	return r;
+}
+
+/* Open and check trust on the open descriptor. */
+static int
+open_store(const struct files_state *st, const struct kh_file *f, int *fdp)
+{
+	int r;
+
+	if ((r = open_file(st, f, fdp)) != SHK_OK)
+		return r;
+	if ((r = trust_file(st, f, *fdp)) != SHK_OK) {
+		close(*fdp);
+		*fdp = -1;
+	}
+	return r;
+}
+
+static int
+map_fd(const struct files_state *st, const struct kh_file *f, int fd, struct shk_fmap *m)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	memset(m, 0, sizeof(*m));
+	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK) {
 		files_log(st, SHK_LOG_WARN, r, f->path, 0, "cannot read: %s", err.msg);
-out:
+		memset(m, 0, sizeof(*m));
+	}
+	return r;
+}
+
+/* Open, check trust, map. */
+static int
+map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap *m)
+{
+	int fd, r;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = open_store(st, f, &fd)) != SHK_OK)
+		return r;
+	r = map_fd(st, f, fd, m);
 	close(fd);
 	return r;
 }
@@ -485,7 +545,8 @@ index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 }
 
 /* The candidate lines the index names, through the same callback as a
- * scan, in file order. 0 when done, -1 when the caller must scan. */
+ * scan, in file order. Lock held. 0 when done, -1 when the caller must
+ * scan. */
 static int
 index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
 	     struct lookup *lk)
@@ -498,17 +559,15 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 	unsigned long lineno;
 	int rc = -1;
 
-	if (m->len < st->index_min)
-		return -1;
-	pthread_mutex_lock(&st->lock);
 	if ((x = index_get(st, f, m)) == NULL ||
 	    shk_khx_candidates(x, lk->q->kh_name, lk->khlen,
 			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
 			       &recs, &n) != SHK_OK)
 		goto out;
+	/* All or nothing: no key is added unless every candidate fits. */
 	for (i = 0; i < n; i++) {
 		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
-			goto out; /* nothing added yet can be wrong, but rescan */
+			goto out;
 	}
 	for (i = 0; i < n && !lk->overflow; i++) {
 		shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
@@ -518,9 +577,62 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 	}
 	rc = 0;
 out:
-	pthread_mutex_unlock(&st->lock);
 	free(recs);
 	return rc;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* One file: through its index when it is large enough, else scanned.
+ * Returns 0 when the file was read, -1 when it could not be. */
+static int
+lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
+{
+	struct shk_fmap m;
+	struct stat sb;
+	int fd, r = -1;
+
+	if (open_file(st, f, &fd) != SHK_OK)
+		return -1;
+	lk->path = f->path;
+	lk->origin = NULL;
+	if (st->index_min == SIZE_MAX || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (uintmax_t)sb.st_size < st->index_min) {
+		if (trust_file(st, f, fd) == SHK_OK && map_fd(st, f, fd, &m) == SHK_OK) {
+			shk_kh_foreach(m.data, m.len, lookup_line, lk);
+			shk_fmap_close(&m);
+			r = 0;
+		}
+		close(fd);
+		return r;
+	}
+	pthread_mutex_lock(&st->lock);
+	if (!f->have_trusted || !same_file(&f->trusted, &sb)) {
+		f->have_trusted = 0;
+		if (trust_file(st, f, fd) != SHK_OK)
+			goto out;
+		f->trusted = sb;
+		f->have_trusted = 1;
+	}
+	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
+		shk_fmap_close(&f->map);
+		if (map_fd(st, f, fd, &f->map) != SHK_OK)
+			goto out;
+	}
+	if (index_lookup(st, f, &f->map, lk) != 0)
+		shk_kh_foreach(f->map.data, f->map.len, lookup_line, lk);
+	r = 0;
+out:
+	pthread_mutex_unlock(&st->lock);
+	close(fd);
+	return r;
 }
 
 static void
@@ -542,7 +654,6 @@ files_lookup(void *state, const struct shk_module_query *q, struct shk_module_re
 {
 	struct files_state *st = state;
 	struct lookup lk;
-	struct shk_fmap m;
 	uintptr_t end;
 	size_t i, usable = 0;
 	int nread = 0;
@@ -568,14 +679,8 @@ files_lookup(void *state, const struct shk_module_query *q, struct shk_module_re
 	shk_carve_init(&lk.c, buf, usable);
 	lk.top = (struct shk_module_key *)(void *)(buf + usable);
 	for (i = 0; i < st->nfiles && !lk.overflow; i++) {
-		if (map_store(st, &st->files[i], &m) != SHK_OK)
-			continue;
-		nread++;
-		lk.path = st->files[i].path;
-		lk.origin = NULL;
-		if (index_lookup(st, &st->files[i], &m, &lk) != 0)
-			shk_kh_foreach(m.data, m.len, lookup_line, &lk);
-		shk_fmap_close(&m);
+		if (lookup_file(st, &st->files[i], &lk) == 0)
+			nread++;
 	}
 	if (lk.overflow) {
 		*errnop = ERANGE;
