@@ -50,12 +50,6 @@ struct kh_file {
 	 * warm context does not map a large file per lookup. */
 	struct shk_khx *idx;
 	struct shk_fmap map;
-	/* The file last found trustworthy. Its parents matter only for who
-	 * could swap the file, and a swapped file has another identity, so
-	 * the same open file (device, inode, size, times) needs no new walk
-	 * up its directories. */
-	struct stat trusted;
-	int have_trusted;
 };
 
 struct files_state {
@@ -118,7 +112,6 @@ add_file(struct files_state *st, char *path, const char *stop_dir, const char *c
 	st->files[st->nfiles].cache_dir = cache_dir;
 	st->files[st->nfiles].idx = NULL;
 	memset(&st->files[st->nfiles].map, 0, sizeof(st->files[st->nfiles].map));
-	st->files[st->nfiles].have_trusted = 0;
 	st->nfiles++;
 	return SHK_OK;
 }
@@ -613,14 +606,14 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 		close(fd);
 		return r;
 	}
-	pthread_mutex_lock(&st->lock);
-	if (!f->have_trusted || !same_file(&f->trusted, &sb)) {
-		f->have_trusted = 0;
-		if (trust_file(st, f, fd) != SHK_OK)
-			goto out;
-		f->trusted = sb;
-		f->have_trusted = 1;
+	/* Trust is checked at every lookup, directories included: a
+	 * directory made writable since the last lookup spoils the file
+	 * even though the file itself is unchanged. */
+	if (trust_file(st, f, fd) != SHK_OK) {
+		close(fd);
+		return -1;
 	}
+	pthread_mutex_lock(&st->lock);
 	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
 		shk_fmap_close(&f->map);
 		if (map_fd(st, f, fd, &f->map) != SHK_OK)
