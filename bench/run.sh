@@ -7,7 +7,9 @@
 #
 # Variables: BENCH_SIZES (known_hosts entries, default "10000 100000"),
 # BENCH_SSH2_SIZES (default "1000 100000"), BENCH_RUNS (default 7),
-# BENCH_OUT (default bench/out in the build tree).
+# BENCH_OUT (default bench/out in the build tree), BENCH_BASE (the top
+# build directory of another build, e.g. of an older commit, timed beside
+# this one as "baseline").
 set -eu
 
 top_builddir=${top_builddir:-.}
@@ -27,6 +29,12 @@ BENCHGEN=$top_builddir/bench/benchgen
 BENCHTIME=$top_builddir/bench/benchtime
 LIBBENCH=$top_builddir/bench/libbench
 export SSHHOSTKEYS_MODULE_DIR=${SSHHOSTKEYS_MODULE_DIR:-$(cd "$top_builddir" && pwd)/module/.libs}
+
+BASE_CMD=
+if [ -n "${BENCH_BASE:-}" ]; then
+	BASE=$(cd "$BENCH_BASE" && pwd)
+	BASE_CMD="env LD_LIBRARY_PATH=$BASE/lib/.libs SSHHOSTKEYS_MODULE_DIR=$BASE/module/.libs $BASE/tools/.libs/sshhostkeys"
+fi
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -134,6 +142,7 @@ cmd sshhostkeys_lookup $CLI --root $r lookup $name
 cmd sshhostkeys_known-hosts $CLI --root $r known-hosts $name
 cmd lookup,_no_index env SSHHOSTKEYS_KH_INDEX=0 $CLI --root $r lookup $name
 EOS
+			[ -z "$BASE_CMD" ] || echo "cmd baseline_lookup $BASE_CMD --root $r lookup $name" >>"$SPEC"
 		done
 		"$BENCHTIME" -n "$RUNS" <"$SPEC"
 		echo
@@ -161,6 +170,7 @@ cmd cat_key_file cat $kf
 cmd sshhostkeys_lookup $CLI --root $r lookup $mid
 cmd lookup_absent $CLI --root $r lookup absent.example.com
 EOS
+		[ -z "$BASE_CMD" ] || echo "cmd baseline_lookup $BASE_CMD --root $r lookup $mid" >>"$SPEC"
 		"$BENCHTIME" -n "$RUNS" <"$SPEC"
 		echo
 	done
@@ -180,4 +190,5 @@ cmd ssh-keygen_-F ssh-keygen -F h0000000.example.com -f $r/etc/ssh/ssh_known_hos
 cmd sshhostkeys_lookup $CLI --root $r lookup h0000000.example.com
 cmd true /bin/true
 EOS
+[ -z "$BASE_CMD" ] || echo "cmd baseline_lookup $BASE_CMD --root $r lookup h0000000.example.com" >>"$SPEC"
 "$BENCHTIME" -n "$RUNS" <"$SPEC"

@@ -920,7 +920,8 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 	}
 	if (r != SHK_OK)
 		goto out;
-	qsort(rv.v, rv.n, sizeof(*rv.v), cmp_u32);
+	if (rv.n > 1)
+		qsort(rv.v, rv.n, sizeof(*rv.v), cmp_u32);
 	for (i = j = 0; i < rv.n; i++) {
 		if (j == 0 || rv.v[j - 1] != rv.v[i])
 			rv.v[j++] = rv.v[i];
