@@ -209,6 +209,10 @@ index_setup(struct files_state *st)
 	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
 					   "/var/cache/sshhostkeys")) == NULL)
 		return SHK_ERR_NOMEM;
+	/* Reading another user's stores (env->uid is not us): their cache
+	 * is theirs, so their files are indexed in memory only. */
+	if (st->uid != st->euid)
+		return SHK_OK;
 	xdg = secure_getenv("XDG_CACHE_HOME");
 	if (xdg != NULL && xdg[0] == '/') {
 		if (asprintf(&st->user_cache, "%s/sshhostkeys", xdg) == -1)
