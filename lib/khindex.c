@@ -1,3 +1,956 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
 #include "config.h"
+
+/* The SHA-1 block interface is deprecated in OpenSSL 3 but is the only
+ * way to resume from a saved HMAC state; EVP costs more per call than the
+ * two blocks we need per line (docs/performance.md). */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
+
+#include "base64.h"
+#include "khindex.h"
+#include "knownhosts.h"
+
+#define KHX_MAGIC "SHKKHX\r\n"
+#define KHX_VERSION 1
+#define KHX_BYTEORDER 0x01020304u
+/* OpenSSH's limits for a hashed field (hostfile.c: extract_salt). */
+#define SALT_B64_MAX 1024
+#define HASH_B64_LEN 28
+/* match.c gives up on a sub-pattern this long; such lines go to the
+ * always list rather than into the name table. */
+#define SUBPATTERN_MAX 1024
+/* Below this many hashed lines a second thread costs more than it saves. */
+#define THREAD_MIN_HASHED 16384
+#define MAX_THREADS 8
+
+struct khx_hdr {
+	char magic[8];
+	uint32_t version;
+	uint32_t byteorder;
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+	uint32_t nrec, nbuckets, nnames, nalways, nhashed, pad;
+	uint64_t total;	   /* bytes in the whole index file */
+	uint64_t checksum; /* over the file with this field zero */
+};
+
+struct khx_rec {
+	uint64_t off;
+	uint32_t len;
+	uint32_t lineno;
+};
+
+struct khx_name {
+	uint32_t hash;
+	uint32_t rec;
+};
+
+struct khx_hashed {
+	uint32_t rec;
+	uint32_t inner[5];
+	uint32_t outer[5];
+	unsigned char want[SHK_SHA1_LEN];
+};
+
+struct shk_khx {
+	unsigned char *img; /* the whole index file */
+	size_t imglen;
+	int mapped;
+	const struct khx_hdr *h;
+	const struct khx_rec *rec;
+	const uint32_t *bucket; /* nbuckets + 1 */
+	const struct khx_name *names;
+	const uint32_t *always;
+	const struct khx_hashed *hashed;
+};
+
+/* ---- HMAC-SHA1 from saved states --------------------------------------- */
+
+static void
+sha1_block_state(const unsigned char block[64], uint32_t st[5])
+{
+	SHA_CTX c;
+
+	SHA1_Init(&c);
+	SHA1_Update(&c, block, 64);
+	st[0] = c.h0;
+	st[1] = c.h1;
+	st[2] = c.h2;
+	st[3] = c.h3;
+	st[4] = c.h4;
+	shk_explicit_bzero(&c, sizeof(c));
+}
+
+static void
+sha1_resume(SHA_CTX *c, const uint32_t st[5])
+{
+	memset(c, 0, sizeof(*c));
+	c->h0 = st[0];
+	c->h1 = st[1];
+	c->h2 = st[2];
+	c->h3 = st[3];
+	c->h4 = st[4];
+	c->Nl = 512; /* one block, counted in bits */
+}
+
+int
+shk_hmac_sha1_prep(const unsigned char *key, size_t keylen, struct shk_hmac_sha1_pre *pre)
+{
+	unsigned char pad[64];
+	size_t i;
+
+	if (keylen > sizeof(pad))
+		return SHK_ERR_RANGE;
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = (unsigned char)((i < keylen ? key[i] : 0) ^ 0x36);
+	sha1_block_state(pad, pre->inner);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = (unsigned char)((i < keylen ? key[i] : 0) ^ 0x5c);
+	sha1_block_state(pad, pre->outer);
+	shk_explicit_bzero(pad, sizeof(pad));
+	return SHK_OK;
+}
+
+void
+shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
+		  unsigned char out[SHK_SHA1_LEN])
+{
+	unsigned char d[SHK_SHA1_LEN];
+	SHA_CTX c;
+
+	sha1_resume(&c, pre->inner);
+	SHA1_Update(&c, msg, len);
+	SHA1_Final(d, &c);
+	sha1_resume(&c, pre->outer);
+	SHA1_Update(&c, d, sizeof(d));
+	SHA1_Final(out, &c);
+}
+
+/* ---- checksum ---------------------------------------------------------- */
+
+/*
+ * Not a MAC: it catches torn writes and bit rot. Whoever could forge it
+ * could write the cache file, which the ownership rules refuse. Four
+ * independent lanes (xxHash64's round) keep it at memory speed.
+ */
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+round64(uint64_t acc, uint64_t w)
+{
+	return rotl64(acc + w * P2, 31) * P1;
+}
+
+static uint64_t
+khx_checksum(const unsigned char *p, size_t len, size_t skip_off)
+{
+	uint64_t l[4] = {P1, P2, ~P1, ~P2}, w, h;
+	size_t i = 0, k;
+
+	for (; i + 32 <= len; i += 32) {
+		for (k = 0; k < 4; k++) {
+			memcpy(&w, p + i + 8 * k, 8);
+			if (i + 8 * k == skip_off)
+				w = 0;
+			l[k] = round64(l[k], w);
+		}
+	}
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (i == skip_off)
+			w = 0;
+		l[0] = round64(l[0], w);
+	}
+	for (; i < len; i++)
+		l[1] = round64(l[1], p[i]);
+	h = rotl64(l[0], 1) + rotl64(l[1], 7) + rotl64(l[2], 12) + rotl64(l[3], 18);
+	h ^= (uint64_t)len;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	return h;
+}
+
+int
+shk_khx_reseal(void *img, size_t len)
+{
+	struct khx_hdr *h = img;
+
+	if (len < sizeof(*h))
+		return SHK_ERR_RANGE;
+	h->checksum = khx_checksum(img, len, offsetof(struct khx_hdr, checksum));
+	return SHK_OK;
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+static size_t
+align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+struct khx_layout {
+	size_t rec, bucket, names, always, hashed, total;
+};
+
+/* Counts are 32-bit, so on 64-bit size_t nothing here can overflow. */
+static int
+khx_layout(uint32_t nrec, uint32_t nbuckets, uint32_t nnames, uint32_t nalways,
+	   uint32_t nhashed, struct khx_layout *lo)
+{
+	if (sizeof(size_t) < 8 || nbuckets == UINT32_MAX)
+		return SHK_ERR_RANGE;
+	lo->rec = sizeof(struct khx_hdr);
+	lo->bucket = lo->rec + (size_t)nrec * sizeof(struct khx_rec);
+	lo->names = lo->bucket + align8(((size_t)nbuckets + 1) * sizeof(uint32_t));
+	lo->always = lo->names + (size_t)nnames * sizeof(struct khx_name);
+	lo->hashed = lo->always + align8((size_t)nalways * sizeof(uint32_t));
+	lo->total = lo->hashed + (size_t)nhashed * sizeof(struct khx_hashed);
+	return SHK_OK;
+}
+
+static void
+khx_point(struct shk_khx *x, const struct khx_layout *lo)
+{
+	x->h = (const struct khx_hdr *)(void *)x->img;
+	x->rec = (const struct khx_rec *)(void *)(x->img + lo->rec);
+	x->bucket = (const uint32_t *)(void *)(x->img + lo->bucket);
+	x->names = (const struct khx_name *)(void *)(x->img + lo->names);
+	x->always = (const uint32_t *)(void *)(x->img + lo->always);
+	x->hashed = (const struct khx_hashed *)(void *)(x->img + lo->hashed);
+}
+
+static uint32_t
+name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static void
+set_identity(struct khx_hdr *h, const struct stat *st)
+{
+	h->dev = (uint64_t)st->st_dev;
+	h->ino = (uint64_t)st->st_ino;
+	h->size = (uint64_t)st->st_size;
+	h->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	h->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+	h->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+	h->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
+int
+shk_khx_fresh(const struct shk_khx *x, const struct stat *st)
+{
+	struct khx_hdr want;
+
+	if (x == NULL)
+		return 0;
+	set_identity(&want, st);
+	return x->h->dev == want.dev && x->h->ino == want.ino && x->h->size == want.size &&
+	       x->h->mtime_sec == want.mtime_sec && x->h->mtime_nsec == want.mtime_nsec &&
+	       x->h->ctime_sec == want.ctime_sec && x->h->ctime_nsec == want.ctime_nsec;
+}
+
+/* ---- build ------------------------------------------------------------- */
+
+struct builder {
+	const char *data;
+	struct khx_rec *rec;
+	struct khx_name *names;
+	uint32_t *always;
+	struct khx_hashed *hashed;
+	size_t nrec, nnames, nalways, nhashed, cap, namecap;
+	int err;
+};
+
+static int
+add_name(struct builder *b, const char *s, size_t len, uint32_t rec)
+{
+	struct khx_name *nn;
+	size_t cap;
+
+	if (b->nnames == b->namecap) {
+		cap = b->namecap < 1024 ? 1024 : b->namecap * 2;
+		if (cap > UINT32_MAX || (nn = realloc(b->names, cap * sizeof(*nn))) == NULL)
+			return SHK_ERR_NOMEM;
+		b->names = nn;
+		b->namecap = cap;
+	}
+	b->names[b->nnames].hash = name_hash(s, len);
+	b->names[b->nnames].rec = rec;
+	b->nnames++;
+	return SHK_OK;
+}
+
+/* The parse of match_hashed() in knownhosts.c: a field it would read
+ * becomes a hashed entry; anything else is left to the real matcher. */
+static int
+add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
+{
+	unsigned char salt[SHK_SHA1_LEN];
+	struct khx_hashed *e = &b->hashed[b->nhashed];
+	const char *s, *bar, *hash;
+	struct shk_hmac_sha1_pre pre;
+	size_t n, saltlen, hashlen;
+
+	if (hostslen < 3 || memcmp(hosts, "|1|", 3) != 0)
+		return 0;
+	s = hosts + 3;
+	if ((bar = memchr(s, '|', hostslen - 3)) == NULL)
+		return 0;
+	saltlen = (size_t)(bar - s);
+	hash = bar + 1;
+	hashlen = hostslen - (size_t)(hash - hosts);
+	if (saltlen == 0 || saltlen > SALT_B64_MAX || saltlen % 4 != 0 ||
+	    shk_b64_decode(s, saltlen, salt, sizeof(salt), &n) != SHK_OK || n != sizeof(salt))
+		return 0;
+	if (hashlen != HASH_B64_LEN ||
+	    shk_b64_decode(hash, hashlen, e->want, sizeof(e->want), &n) != SHK_OK ||
+	    n != sizeof(e->want))
+		return 0;
+	shk_hmac_sha1_prep(salt, sizeof(salt), &pre);
+	e->rec = rec;
+	memcpy(e->inner, pre.inner, sizeof(e->inner));
+	memcpy(e->outer, pre.outer, sizeof(e->outer));
+	b->nhashed++;
+	return 1;
+}
+
+/* 1 when every name of the list went into the table; 0 when the line
+ * needs the real matcher at every lookup (wildcards, negation, empty or
+ * over-long sub-patterns). */
+static int
+add_plain(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
+{
+	size_t i, start, save = b->nnames;
+
+	for (i = 0; i < hostslen; i++) {
+		if (hosts[i] == '*' || hosts[i] == '?' || hosts[i] == '!')
+			return 0;
+	}
+	for (i = 0; i <= hostslen; i++) {
+		start = i;
+		while (i < hostslen && hosts[i] != ',')
+			i++;
+		if (i == start || i - start >= SUBPATTERN_MAX - 1) {
+			b->nnames = save;
+			return 0;
+		}
+		if (add_name(b, hosts + start, i - start, rec) != SHK_OK) {
+			b->err = SHK_ERR_NOMEM;
+			b->nnames = save;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+build_line(const struct shk_kh_line *line, void *arg)
+{
+	struct builder *b = arg;
+	uint32_t rec;
+
+	if (line->status == SHK_KH_COMMENT)
+		return 0;
+	if (b->nrec == b->cap || line->lineno > UINT32_MAX || line->rawlen > UINT32_MAX) {
+		b->err = SHK_ERR_RANGE;
+		return 1;
+	}
+	rec = (uint32_t)b->nrec++;
+	b->rec[rec].off = (uint64_t)(line->raw - b->data);
+	b->rec[rec].len = (uint32_t)line->rawlen;
+	b->rec[rec].lineno = (uint32_t)line->lineno;
+	if (line->status == SHK_KH_ENTRY) {
+		if (line->hosts[0] == '|') {
+			if (add_hashed(b, line->hosts, line->hostslen, rec))
+				return 0;
+		} else if (add_plain(b, line->hosts, line->hostslen, rec))
+			return 0;
+		if (b->err != 0)
+			return 1;
+	}
+	b->always[b->nalways++] = rec;
+	return 0;
+}
+
+int
+shk_khx_build(const char *data, size_t len, const struct stat *st, struct shk_khx **out)
+{
+	struct builder b;
+	struct shk_khx *x = NULL;
+	struct khx_layout lo;
+	struct khx_hdr *h;
+	uint32_t *bucket, nbuckets = 1, *fill = NULL;
+	struct khx_name *names;
+	size_t lines = 1, i;
+	const char *p, *end = data + len;
+	int r = SHK_ERR_NOMEM;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	b.data = data;
+	for (p = data; p != NULL && p < end; lines++) {
+		if ((p = memchr(p, '\n', (size_t)(end - p))) != NULL)
+			p++;
+	}
+	if (lines > UINT32_MAX) {
+		r = SHK_ERR_RANGE;
+		goto out;
+	}
+	b.cap = lines;
+	if ((b.rec = calloc(lines, sizeof(*b.rec))) == NULL ||
+	    (b.always = calloc(lines, sizeof(*b.always))) == NULL ||
+	    (b.hashed = calloc(lines, sizeof(*b.hashed))) == NULL)
+		goto out;
+	if (data != NULL)
+		shk_kh_foreach(data, len, build_line, &b);
+	if (b.err != 0) {
+		r = b.err;
+		goto out;
+	}
+	while (nbuckets < b.nnames && nbuckets < (1u << 30))
+		nbuckets <<= 1;
+	if ((r = khx_layout((uint32_t)b.nrec, nbuckets, (uint32_t)b.nnames, (uint32_t)b.nalways,
+			    (uint32_t)b.nhashed, &lo)) != SHK_OK)
+		goto out;
+	r = SHK_ERR_NOMEM;
+	if ((x = calloc(1, sizeof(*x))) == NULL || (x->img = calloc(1, lo.total)) == NULL ||
+	    (fill = calloc((size_t)nbuckets + 1, sizeof(*fill))) == NULL)
+		goto out;
+	x->imglen = lo.total;
+	h = (struct khx_hdr *)(void *)x->img;
+	memcpy(h->magic, KHX_MAGIC, sizeof(h->magic));
+	h->version = KHX_VERSION;
+	h->byteorder = KHX_BYTEORDER;
+	set_identity(h, st);
+	h->nrec = (uint32_t)b.nrec;
+	h->nbuckets = nbuckets;
+	h->nnames = (uint32_t)b.nnames;
+	h->nalways = (uint32_t)b.nalways;
+	h->nhashed = (uint32_t)b.nhashed;
+	h->total = lo.total;
+	memcpy(x->img + lo.rec, b.rec, b.nrec * sizeof(*b.rec));
+	/* Counting sort of the names into their buckets, keeping file
+	 * order within a bucket. */
+	bucket = (uint32_t *)(void *)(x->img + lo.bucket);
+	names = (struct khx_name *)(void *)(x->img + lo.names);
+	for (i = 0; i < b.nnames; i++)
+		bucket[(b.names[i].hash & (nbuckets - 1)) + 1]++;
+	for (i = 0; i < nbuckets; i++)
+		bucket[i + 1] += bucket[i];
+	memcpy(fill, bucket, ((size_t)nbuckets + 1) * sizeof(*fill));
+	for (i = 0; i < b.nnames; i++)
+		names[fill[b.names[i].hash & (nbuckets - 1)]++] = b.names[i];
+	if (b.nalways > 0)
+		memcpy(x->img + lo.always, b.always, b.nalways * sizeof(*b.always));
+	if (b.nhashed > 0)
+		memcpy(x->img + lo.hashed, b.hashed, b.nhashed * sizeof(*b.hashed));
+	h->checksum = khx_checksum(x->img, x->imglen, offsetof(struct khx_hdr, checksum));
+	khx_point(x, &lo);
+	*out = x;
+	x = NULL;
+	r = SHK_OK;
+out:
+	shk_khx_free(x);
+	free(fill);
+	free(b.rec);
+	free(b.names);
+	free(b.always);
+	free(b.hashed);
+	return r;
+}
+
+void
+shk_khx_free(struct shk_khx *x)
+{
+	if (x == NULL)
+		return;
+	if (x->mapped)
+		munmap(x->img, x->imglen);
+	else
+		free(x->img);
+	free(x);
+}
+
+void
+shk_khx_stats(const struct shk_khx *x, struct shk_khx_stats *s)
+{
+	s->records = x->h->nrec;
+	s->names = x->h->nnames;
+	s->always = x->h->nalways;
+	s->hashed = x->h->nhashed;
+	s->bytes = x->imglen;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/*
+ * Everything a lookup will rely on, checked once: a bad index is refused
+ * as a whole, never half used.
+ */
+static int
+khx_validate(struct shk_khx *x, struct shk_error *err)
+{
+	const struct khx_hdr *h = (const struct khx_hdr *)(void *)x->img;
+	struct khx_layout lo;
+	uint64_t prev_end = 0, bad = 0;
+	uint32_t i, b;
+
+	if (x->imglen < sizeof(*h))
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "truncated header");
+	if (memcmp(h->magic, KHX_MAGIC, sizeof(h->magic)) != 0)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "bad magic");
+	if (h->version != KHX_VERSION || h->byteorder != KHX_BYTEORDER)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "version or byte order differs");
+	if (h->total != x->imglen)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "size %zu, header says %llu",
+				     x->imglen, (unsigned long long)h->total);
+	if (h->nbuckets == 0 || (h->nbuckets & (h->nbuckets - 1)) != 0)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "bad bucket count");
+	if (khx_layout(h->nrec, h->nbuckets, h->nnames, h->nalways, h->nhashed, &lo) !=
+		    SHK_OK ||
+	    lo.total != x->imglen)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "counts do not fit the size");
+	if (khx_checksum(x->img, x->imglen, offsetof(struct khx_hdr, checksum)) !=
+	    h->checksum)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "checksum mismatch");
+	khx_point(x, &lo);
+	/* Bounds of every offset, without a branch per entry: this runs on
+	 * every process start and must stay a small part of a lookup. */
+	for (i = 0; i < h->nrec; i++) {
+		bad |= (uint64_t)(x->rec[i].off < prev_end) | (x->rec[i].off > h->size) |
+		       (x->rec[i].len > h->size - x->rec[i].off);
+		prev_end = x->rec[i].off + x->rec[i].len;
+	}
+	if (bad)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "record out of range");
+	if (x->bucket[0] != 0 || x->bucket[h->nbuckets] != h->nnames)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "bad bucket bounds");
+	for (b = 0; b < h->nbuckets; b++)
+		bad |= x->bucket[b] > x->bucket[b + 1];
+	if (bad)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "buckets out of order");
+	/* Which bucket a name sits in is not checked here (a nested loop
+	 * that cost more than the rest of a lookup): a name in the wrong
+	 * bucket is never reached, which the checksum and the ownership
+	 * rules rule out, and which can never read out of bounds. */
+	for (i = 0; i < h->nnames; i++)
+		bad |= x->names[i].rec >= h->nrec;
+	if (bad)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "name out of range");
+	for (i = 0; i < h->nalways; i++)
+		bad |= x->always[i] >= h->nrec;
+	for (i = 0; i < h->nhashed; i++)
+		bad |= x->hashed[i].rec >= h->nrec;
+	if (bad)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "entry out of range");
+	return SHK_OK;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int
+shk_khx_name(const struct stat *st, char *out, size_t outcap)
+{
+	int n = snprintf(out, outcap, "kh-%llx-%llx.idx", (unsigned long long)st->st_dev,
+			 (unsigned long long)st->st_ino);
+
+	return n > 0 && (size_t)n < outcap ? SHK_OK : SHK_ERR_RANGE;
+}
+
+/* Owned by root or euid, not writable by group or others. */
+static int
+owner_ok(const struct stat *st, uid_t euid)
+{
+	return (st->st_uid == 0 || st->st_uid == euid) &&
+	       (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+static int
+open_dir(const char *dir, uid_t euid, int *dfd, struct shk_error *err)
+{
+	struct stat st;
+	int fd, oerrno;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		oerrno = errno;
+		return shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM,
+				     0, "%s: %s", dir, strerror(oerrno));
+	}
+	if (fstat(fd, &st) == -1 || !owner_ok(&st, euid)) {
+		close(fd);
+		return shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
+				     "%s: not owned by root or uid %lu, or writable by others",
+				     dir, (unsigned long)euid);
+	}
+	*dfd = fd;
+	return SHK_OK;
+}
+
+int
+shk_khx_load(const char *dir, const struct stat *st, uid_t euid, struct shk_khx **out,
+	     struct shk_error *err)
+{
+	char name[64];
+	struct shk_khx *x = NULL;
+	struct khx_hdr h;
+	struct stat ist;
+	void *p;
+	int dfd = -1, fd = -1, r, oerrno;
+
+	*out = NULL;
+	if ((r = shk_khx_name(st, name, sizeof(name))) != SHK_OK)
+		return r;
+	if ((r = open_dir(dir, euid, &dfd, err)) != SHK_OK)
+		return r;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1) {
+		oerrno = errno;
+		r = shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM, 0,
+				  "%s/%s: %s", dir, name, strerror(oerrno));
+		goto out;
+	}
+	if (fstat(fd, &ist) == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "fstat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(ist.st_mode) || !owner_ok(&ist, euid)) {
+		r = shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
+				  "%s/%s: not a regular file owned by root or uid %lu and "
+				  "writable only by its owner",
+				  dir, name, (unsigned long)euid);
+		goto out;
+	}
+	if ((uintmax_t)ist.st_size < sizeof(h) || (uintmax_t)ist.st_size > SIZE_MAX) {
+		r = shk_error_set(err, SHK_ERR_PARSE, 0, "%s/%s: truncated", dir, name);
+		goto out;
+	}
+	/* Stale is the common case: tell it from the header alone. */
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		r = shk_error_set(err, SHK_ERR_PARSE, 0, "%s/%s: short read", dir, name);
+		goto out;
+	}
+	/* Populated: the checksum reads every page anyway. */
+	if ((p = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+		      0)) == MAP_FAILED) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "mmap: %s", strerror(errno));
+		goto out;
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		munmap(p, (size_t)ist.st_size);
+		r = SHK_ERR_NOMEM;
+		goto out;
+	}
+	x->img = p;
+	x->imglen = (size_t)ist.st_size;
+	x->mapped = 1;
+	x->h = (const struct khx_hdr *)p;
+	if (memcmp(h.magic, KHX_MAGIC, sizeof(h.magic)) == 0 && !shk_khx_fresh(x, st)) {
+		r = shk_error_set(err, SHK_ERR_NOTFOUND, 0, "%s/%s: stale", dir, name);
+		goto out;
+	}
+	if ((r = khx_validate(x, err)) != SHK_OK)
+		goto out;
+	if (!shk_khx_fresh(x, st)) {
+		r = shk_error_set(err, SHK_ERR_NOTFOUND, 0, "%s/%s: stale", dir, name);
+		goto out;
+	}
+	*out = x;
+	x = NULL;
+out:
+	shk_khx_free(x);
+	if (fd != -1)
+		close(fd);
+	close(dfd);
+	return r;
+}
+
+static int
+ensure_dir(const char *dir, uid_t euid)
+{
+	char *parent, *slash;
+	mode_t mode = euid == 0 ? 0755 : 0700;
+
+	if (mkdir(dir, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (parent = strdup(dir)) == NULL)
+		return -1;
+	/* One level up only: ~/.cache or /var/cache, never a whole tree. */
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, mode) == -1 && errno != EEXIST) {
+			free(parent);
+			return -1;
+		}
+	}
+	free(parent);
+	return mkdir(dir, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int
+shk_khx_save(const struct shk_khx *x, const char *dir, uid_t euid, struct shk_error *err)
+{
+	char name[64], tmp[96];
+	unsigned int rnd = 0;
+	const unsigned char *p;
+	size_t left;
+	ssize_t n;
+	int dfd = -1, fd = -1, r;
+
+	if ((r = shk_khx_name(&(struct stat){.st_dev = (dev_t)x->h->dev,
+					     .st_ino = (ino_t)x->h->ino},
+			      name, sizeof(name))) != SHK_OK)
+		return r;
+	if (ensure_dir(dir, euid) == -1)
+		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "mkdir %s: %s", dir,
+				     strerror(errno));
+	if ((r = open_dir(dir, euid, &dfd, err)) != SHK_OK)
+		return r;
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		rnd = (unsigned int)getpid();
+	snprintf(tmp, sizeof(tmp), ".%s.%08x.tmp", name, rnd);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    euid == 0 ? 0644 : 0600);
+	if (fd == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "%s/%s: %s", dir, tmp, strerror(errno));
+		goto out;
+	}
+	for (p = x->img, left = x->imglen; left > 0; p += n, left -= (size_t)n) {
+		if ((n = write(fd, p, left)) <= 0) {
+			if (n == -1 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "write %s/%s: %s", dir, tmp,
+					  n == 0 ? "no progress" : strerror(errno));
+			goto out;
+		}
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "close: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	/* No fsync: a torn index fails its checksum and is rebuilt. */
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "rename %s/%s: %s", dir, name,
+				  strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	r = SHK_OK;
+out:
+	if (fd != -1)
+		close(fd);
+	if (r != SHK_OK && tmp[0] != '\0')
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return r;
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+struct recvec {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int
+recvec_add(struct recvec *rv, uint32_t rec)
+{
+	uint32_t *nv;
+	size_t cap;
+
+	if (rv->n == rv->cap) {
+		cap = rv->cap < 16 ? 16 : rv->cap * 2;
+		if ((nv = realloc(rv->v, cap * sizeof(*nv))) == NULL)
+			return SHK_ERR_NOMEM;
+		rv->v = nv;
+		rv->cap = cap;
+	}
+	rv->v[rv->n++] = rec;
+	return SHK_OK;
+}
+
+struct hwork {
+	const struct shk_khx *x;
+	const char *name, *name2;
+	size_t namelen, name2len, from, to;
+	struct recvec out;
+	int r;
+};
+
+static void *
+hashed_range(void *arg)
+{
+	struct hwork *w = arg;
+	const struct khx_hashed *e;
+	struct shk_hmac_sha1_pre pre;
+	unsigned char mac[SHK_SHA1_LEN];
+	size_t i;
+
+	for (i = w->from; i < w->to && w->r == SHK_OK; i++) {
+		e = &w->x->hashed[i];
+		memcpy(pre.inner, e->inner, sizeof(pre.inner));
+		memcpy(pre.outer, e->outer, sizeof(pre.outer));
+		shk_hmac_sha1_fin(&pre, w->name, w->namelen, mac);
+		if (memcmp(mac, e->want, sizeof(mac)) == 0) {
+			w->r = recvec_add(&w->out, e->rec);
+			continue;
+		}
+		if (w->name2 != NULL) {
+			shk_hmac_sha1_fin(&pre, w->name2, w->name2len, mac);
+			if (memcmp(mac, e->want, sizeof(mac)) == 0)
+				w->r = recvec_add(&w->out, e->rec);
+		}
+	}
+	return NULL;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+add_named(const struct shk_khx *x, const char *name, size_t len, struct recvec *rv)
+{
+	uint32_t h = name_hash(name, len), b = h & (x->h->nbuckets - 1), i;
+	int r;
+
+	for (i = x->bucket[b]; i < x->bucket[b + 1]; i++) {
+		if (x->names[i].hash == h && (r = recvec_add(rv, x->names[i].rec)) != SHK_OK)
+			return r;
+	}
+	return SHK_OK;
+}
+
+int
+shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
+		   const char *name2, size_t name2len, int nthreads, uint32_t **recs,
+		   size_t *nrecs)
+{
+	struct hwork w[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS];
+	struct recvec rv;
+	size_t i, j, nh = x->h->nhashed, chunk;
+	int t, r = SHK_OK;
+
+	*recs = NULL;
+	*nrecs = 0;
+	memset(&rv, 0, sizeof(rv));
+	memset(w, 0, sizeof(w));
+	memset(started, 0, sizeof(started));
+	if ((r = add_named(x, name, namelen, &rv)) != SHK_OK ||
+	    (name2 != NULL && (r = add_named(x, name2, name2len, &rv)) != SHK_OK))
+		goto out;
+	for (i = 0; i < x->h->nalways; i++) {
+		if ((r = recvec_add(&rv, x->always[i])) != SHK_OK)
+			goto out;
+	}
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	if (nthreads < 1 || nh < THREAD_MIN_HASHED)
+		nthreads = 1;
+	chunk = (nh + (size_t)nthreads - 1) / (size_t)nthreads;
+	for (t = 0; t < nthreads; t++) {
+		w[t].x = x;
+		w[t].name = name;
+		w[t].namelen = namelen;
+		w[t].name2 = name2;
+		w[t].name2len = name2len;
+		w[t].from = (size_t)t * chunk < nh ? (size_t)t * chunk : nh;
+		w[t].to = w[t].from + chunk < nh ? w[t].from + chunk : nh;
+	}
+	/* The calling thread takes the first range; a thread that cannot be
+	 * started has its range done here too. */
+	for (t = 1; t < nthreads; t++)
+		started[t] = pthread_create(&tid[t], NULL, hashed_range, &w[t]) == 0;
+	hashed_range(&w[0]);
+	for (t = 1; t < nthreads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			hashed_range(&w[t]);
+	}
+	for (t = 0; t < nthreads; t++) {
+		if (w[t].r != SHK_OK && r == SHK_OK)
+			r = w[t].r;
+		for (i = 0; i < w[t].out.n && r == SHK_OK; i++)
+			r = recvec_add(&rv, w[t].out.v[i]);
+	}
+	if (r != SHK_OK)
+		goto out;
+	if (rv.n > 1)
+		qsort(rv.v, rv.n, sizeof(*rv.v), cmp_u32);
+	for (i = j = 0; i < rv.n; i++) {
+		if (j == 0 || rv.v[j - 1] != rv.v[i])
+			rv.v[j++] = rv.v[i];
+	}
+	*recs = rv.v;
+	*nrecs = j;
+	rv.v = NULL;
+out:
+	for (t = 0; t < MAX_THREADS; t++)
+		free(w[t].out.v);
+	free(rv.v);
+	return r;
+}
+
+int
+shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
+	     const char **line, size_t *linelen, unsigned long *lineno)
+{
+	const struct khx_rec *r;
+
+	if (rec >= x->h->nrec)
+		return SHK_ERR_RANGE;
+	r = &x->rec[rec];
+	/* Checked at load against the recorded size; checked again against
+	 * the mapping in hand, which is what is about to be read. */
+	if (r->off > len || r->len > len - r->off)
+		return SHK_ERR_RANGE;
+	*line = data + r->off;
+	*linelen = r->len;
+	*lineno = r->lineno;
+	return SHK_OK;
+}

@@ -1,5 +1,115 @@
 /* SPDX-License-Identifier: MIT */
-/* Not written yet. */
+/*
+ * An index of a known_hosts file, so that a lookup in a large file need
+ * not scan it (docs/performance.md, "Index cache"). The index only names
+ * candidate lines; the caller re-parses and re-matches each candidate in
+ * the file itself, so a candidate too many is harmless. A candidate too
+ * few would be a wrong answer, which is why an index is used only when it
+ * describes exactly the file at hand (device, inode, size, mtime, ctime),
+ * passes every bounds check and its checksum, and, read from disk, is
+ * owned by root or the caller and not writable by group or others.
+ *
+ * What the index holds, per line of the file:
+ *  - plain host lists without wildcards: each name (lowercased) in a hash
+ *    table: O(1) per lookup;
+ *  - hashed names "|1|salt|hash": the HMAC-SHA1 inner and outer states
+ *    after the salt's key block, and the expected MAC, so a lookup costs
+ *    two SHA-1 blocks per hashed line instead of four plus base64;
+ *  - everything else (patterns, negations, lines that do not parse,
+ *    malformed hashes): a short list of lines that are always candidates.
+ *
+ * Thread safety: a struct shk_khx is read-only after build or load and
+ * may be queried from several threads.
+ */
 #ifndef SHK_KHINDEX_H
 #define SHK_KHINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "digest.h"
+#include "shk.h"
+
+/* HMAC-SHA1 with the key blocks already absorbed. */
+struct shk_hmac_sha1_pre {
+	uint32_t inner[5];
+	uint32_t outer[5];
+};
+
+/* Absorb key (at most 64 bytes; longer keys are SHK_ERR_RANGE). */
+int shk_hmac_sha1_prep(const unsigned char *key, size_t keylen,
+		       struct shk_hmac_sha1_pre *pre);
+/* HMAC-SHA1(key, msg) from the prepared state. */
+void shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
+		       unsigned char out[SHK_SHA1_LEN]);
+
+struct shk_khx;
+
+/*
+ * Build the index of data[0..len), the content of the file described by
+ * st. *out is the caller's (shk_khx_free). SHK_OK or SHK_ERR_NOMEM;
+ * SHK_ERR_RANGE for files beyond the format's limits (4 Gi lines).
+ */
+int shk_khx_build(const char *data, size_t len, const struct stat *st,
+		  struct shk_khx **out);
+
+/* The cache file's name for st: "kh-<dev>-<ino>.idx" in hex. */
+int shk_khx_name(const struct stat *st, char *out, size_t outcap);
+
+/*
+ * Load the index of the file described by st from directory dir, for a
+ * process running as euid. SHK_OK; SHK_ERR_NOTFOUND (no index, or one for
+ * another version of the file: stale); SHK_ERR_UNTRUSTED (dir or index
+ * owned by someone else, or writable by group or others); SHK_ERR_PARSE
+ * (corrupt: err says what failed); SHK_ERR_SYSTEM. Never follows a
+ * symbolic link for the index.
+ */
+int shk_khx_load(const char *dir, const struct stat *st, uid_t euid,
+		 struct shk_khx **out, struct shk_error *err);
+
+/*
+ * Write x into dir as a new file renamed over the old one (mode 0644 for
+ * euid 0, else 0600), creating dir (mode 0755 for euid 0, else 0700) when
+ * missing. dir must be trusted as for load. SHK_OK or a status.
+ */
+int shk_khx_save(const struct shk_khx *x, const char *dir, uid_t euid,
+		 struct shk_error *err);
+
+/* 1 when x describes the file st describes. */
+int shk_khx_fresh(const struct shk_khx *x, const struct stat *st);
+
+void shk_khx_free(struct shk_khx *x);
+
+/*
+ * Candidate lines for name (lowercase, known_hosts form) and, when name2
+ * is not NULL, for name2 too: every line the real matcher could match
+ * for either name, as record numbers in file order without duplicates,
+ * in *recs (malloc'd, the caller frees). nthreads > 1 spreads the hashed
+ * lines over that many threads. SHK_OK or SHK_ERR_NOMEM/SHK_ERR_SYSTEM.
+ */
+int shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
+		       const char *name2, size_t name2len, int nthreads, uint32_t **recs,
+		       size_t *nrecs);
+
+/*
+ * Where record rec lies in data[0..len) (the file's content): the line
+ * without '\n' and trailing '\r', and its 1-based number. SHK_ERR_RANGE
+ * when the record does not fit the data.
+ */
+int shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
+		 const char **line, size_t *linelen, unsigned long *lineno);
+
+/* Recompute the checksum of an index image in place (len bytes read
+ * from an index file), so tests can forge indexes that are well sealed
+ * but wrong inside. SHK_ERR_RANGE when len is below the header size. */
+int shk_khx_reseal(void *img, size_t len);
+
+/* Counts, for tests and diagnostics. */
+struct shk_khx_stats {
+	size_t records, names, always, hashed, bytes;
+};
+void shk_khx_stats(const struct shk_khx *x, struct shk_khx_stats *s);
+
 #endif

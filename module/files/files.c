@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sshhostkeys/module.h>
@@ -24,16 +26,30 @@
 #include "carve.h"
 #include "fmap.h"
 #include "key.h"
+#include "khindex.h"
 #include "knownhosts.h"
 #include "shk.h"
 #include "trust.h"
 
 #define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
 #define DEFAULT_GLOBAL_FILES "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
+/* Files smaller than this are scanned: reading them costs less than
+ * validating an index (docs/performance.md). */
+#define INDEX_MIN_SIZE (256 * 1024)
+/* A file changed this recently may change again within the timestamp
+ * granularity without its identity changing: index it, but do not
+ * write that index to disk. */
+#define INDEX_RACY_SECONDS 2
 
 struct kh_file {
 	char *path;
-	const char *stop_dir; /* where the trust walk stops: home or root */
+	const char *stop_dir;  /* where the trust walk stops: home or root */
+	const char *cache_dir; /* where its index lives; NULL: none on disk */
+	/* Under the state's lock: the last index used, and the mapping of
+	 * the file it was used with, kept while the file is unchanged so a
+	 * warm context does not map a large file per lookup. */
+	struct shk_khx *idx;
+	struct shk_fmap map;
 };
 
 struct files_state {
@@ -43,6 +59,13 @@ struct files_state {
 	char *root; /* "/" for the real root */
 	struct kh_file *files;
 	size_t nfiles;
+	/* Index cache (docs/performance.md): off when index_min is SIZE_MAX. */
+	size_t index_min;
+	uid_t euid;
+	int nthreads;
+	char *sys_cache, *user_cache;
+	pthread_mutex_t lock;
+	int lock_init;
 };
 
 static void files_log(const struct files_state *st, int level, int code, const char *file,
@@ -67,7 +90,7 @@ files_log(const struct files_state *st, int level, int code, const char *file,
 /* ---- open / close ------------------------------------------------------ */
 
 static int
-add_file(struct files_state *st, char *path, const char *stop_dir)
+add_file(struct files_state *st, char *path, const char *stop_dir, const char *cache_dir)
 {
 	struct kh_file *nf;
 	size_t i;
@@ -86,6 +109,9 @@ add_file(struct files_state *st, char *path, const char *stop_dir)
 	st->files = nf;
 	st->files[st->nfiles].path = path;
 	st->files[st->nfiles].stop_dir = stop_dir;
+	st->files[st->nfiles].cache_dir = cache_dir;
+	st->files[st->nfiles].idx = NULL;
+	memset(&st->files[st->nfiles].map, 0, sizeof(st->files[st->nfiles].map));
 	st->nfiles++;
 	return SHK_OK;
 }
@@ -111,7 +137,7 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 		memcpy(path, st->home, hl);
 		memcpy(path + hl, w + 1, len - 1);
 		path[hl + len - 1] = '\0';
-		return add_file(st, path, st->home);
+		return add_file(st, path, st->home, st->user_cache);
 	}
 	if (len >= 1 && w[0] == '/') {
 		if ((path = strndup(w, len)) == NULL)
@@ -122,9 +148,9 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 			free(path);
 			if (joined == NULL)
 				return SHK_ERR_NOMEM;
-			return add_file(st, joined, st->root);
+			return add_file(st, joined, st->root, st->sys_cache);
 		}
-		return add_file(st, path, st->home);
+		return add_file(st, path, st->home, st->user_cache);
 	}
 	files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
 		  "files: %s: \"%.*s\" is neither absolute nor under \"~/\"; ignored", key,
@@ -155,6 +181,53 @@ add_list(struct files_state *st, const char *key, const char *dflt, int system)
 
 static void files_close(void *state);
 
+/*
+ * SSHHOSTKEYS_KH_INDEX: unset or "auto" indexes files of INDEX_MIN_SIZE
+ * and more; "0"/"no"/"off" never indexes; "force" indexes every file
+ * (for tests). Cache directories: the system files' under the root
+ * prefix at /var/cache/sshhostkeys, the user files' in
+ * $XDG_CACHE_HOME/sshhostkeys or ~/.cache/sshhostkeys. secure_getenv:
+ * setuid callers get the defaults.
+ */
+static int
+index_setup(struct files_state *st)
+{
+	const char *v = secure_getenv("SSHHOSTKEYS_KH_INDEX"), *xdg;
+	long n;
+
+	st->euid = geteuid();
+	st->index_min = INDEX_MIN_SIZE;
+	if (v != NULL && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0))
+		st->index_min = SIZE_MAX;
+	else if (v != NULL && strcmp(v, "force") == 0)
+		st->index_min = 0;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	st->nthreads = n > 1 ? (int)(n > 8 ? 8 : n) : 1;
+	if (pthread_mutex_init(&st->lock, NULL) != 0)
+		return SHK_ERR_SYSTEM;
+	st->lock_init = 1;
+	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
+					   "/var/cache/sshhostkeys")) == NULL)
+		return SHK_ERR_NOMEM;
+	/* Reading another user's stores (env->uid is not us): their cache
+	 * is theirs, so their files are indexed in memory only. */
+	if (st->uid != st->euid)
+		return SHK_OK;
+	xdg = secure_getenv("XDG_CACHE_HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(&st->user_cache, "%s/sshhostkeys", xdg) == -1)
+			st->user_cache = NULL;
+		else
+			return SHK_OK;
+		return SHK_ERR_NOMEM;
+	}
+	if (st->home != NULL && asprintf(&st->user_cache, "%s/.cache/sshhostkeys", st->home) == -1) {
+		st->user_cache = NULL;
+		return SHK_ERR_NOMEM;
+	}
+	return SHK_OK;
+}
+
 static int
 files_open(const struct shk_module_env *env, void **state)
 {
@@ -173,6 +246,8 @@ files_open(const struct shk_module_env *env, void **state)
 		goto out;
 	if ((st->root = strdup(env->root != NULL && env->root[0] != '\0' ? env->root
 									  : "/")) == NULL)
+		goto out;
+	if ((r = index_setup(st)) != SHK_OK)
 		goto out;
 	/* User files first, as ssh(1) loads them. */
 	if ((r = add_list(st, "user_known_hosts", DEFAULT_USER_FILES, 0)) != SHK_OK ||
@@ -194,28 +269,31 @@ files_close(void *state)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->nfiles; i++)
+	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
+		shk_khx_free(st->files[i].idx);
+		shk_fmap_close(&st->files[i].map);
+	}
+	if (st->lock_init)
+		pthread_mutex_destroy(&st->lock);
 	free(st->files);
 	free(st->home);
 	free(st->root);
+	free(st->sys_cache);
+	free(st->user_cache);
 	free(st);
 }
 
 /* ---- reading a file ---------------------------------------------------- */
 
-/*
- * Open, check trust on the open descriptor, map. SHK_ERR_NOTFOUND for a
- * missing file (silent, as in ssh); other failures are logged.
- */
+/* Open; SHK_ERR_NOTFOUND for a missing file (silent, as in ssh), other
+ * failures logged. */
 static int
-map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap *m)
+open_file(const struct files_state *st, const struct kh_file *f, int *fdp)
 {
-	struct shk_error err;
-	int fd, r, oerrno;
+	int fd, oerrno;
 
-	memset(&err, 0, sizeof(err));
-	memset(m, 0, sizeof(*m));
+	*fdp = -1;
 	fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		oerrno = errno;
@@ -225,15 +303,66 @@ map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap
 			  strerror(oerrno));
 		return SHK_ERR_SYSTEM;
 	}
+	*fdp = fd;
+	return SHK_OK;
+}
+
+/* Trust of the open descriptor (logged when refused). */
+static int
+trust_file(const struct files_state *st, const struct kh_file *f, int fd)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
 	if ((r = shk_trust_fd(fd, f->path, f->stop_dir, st->uid, &err)) != SHK_OK) {
-		if (r == SHK_ERR_NOTFOUND)
-			goto out; /* removed under us: as if missing */
-		files_log(st, SHK_LOG_WARN, r, f->path, 0, "ignored: %s", err.msg);
-		goto out;
+		/* SHK_ERR_NOTFOUND: removed under us, as if missing. */
+		if (r != SHK_ERR_NOTFOUND)
+			files_log(st, SHK_LOG_WARN, r, f->path, 0, "ignored: %s", err.msg);
 	}
-	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK)
+	return r;
+}
+
+/* Open and check trust on the open descriptor. */
+static int
+open_store(const struct files_state *st, const struct kh_file *f, int *fdp)
+{
+	int r;
+
+	if ((r = open_file(st, f, fdp)) != SHK_OK)
+		return r;
+	if ((r = trust_file(st, f, *fdp)) != SHK_OK) {
+		close(*fdp);
+		*fdp = -1;
+	}
+	return r;
+}
+
+static int
+map_fd(const struct files_state *st, const struct kh_file *f, int fd, struct shk_fmap *m)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	memset(m, 0, sizeof(*m));
+	if ((r = shk_fmap_fd(fd, m, &err)) != SHK_OK) {
 		files_log(st, SHK_LOG_WARN, r, f->path, 0, "cannot read: %s", err.msg);
-out:
+		memset(m, 0, sizeof(*m));
+	}
+	return r;
+}
+
+/* Open, check trust, map. */
+static int
+map_store(const struct files_state *st, const struct kh_file *f, struct shk_fmap *m)
+{
+	int fd, r;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = open_store(st, f, &fd)) != SHK_OK)
+		return r;
+	r = map_fd(st, f, fd, m);
 	close(fd);
 	return r;
 }
@@ -362,6 +491,147 @@ lookup_line(const struct shk_kh_line *line, void *arg)
 	return add_key(lk, line, m == 2);
 }
 
+/* ---- index ------------------------------------------------------------- */
+
+/*
+ * The index for the mapped file m: the one kept from the last lookup if
+ * the file is unchanged, else the one on disk if it passes every check,
+ * else one built now (and written when the file is not racy). Called
+ * with the lock held. NULL when none can be had: the caller scans.
+ */
+static struct shk_khx *
+index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+	struct timespec now;
+	time_t newest;
+	int r;
+
+	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
+		return f->idx;
+	shk_khx_free(f->idx);
+	f->idx = NULL;
+	memset(&err, 0, sizeof(err));
+	if (f->cache_dir != NULL) {
+		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
+		if (r == SHK_OK)
+			return f->idx = x;
+		/* Missing or stale is routine; anything else is worth a word,
+		 * but only at debug level: scanning still gives the answer. */
+		if (r != SHK_ERR_NOTFOUND)
+			files_log(st, SHK_LOG_DEBUG, r, f->path, 0,
+				  "index not used: %s; scanning", err.msg);
+	}
+	if (shk_khx_build(m->data, m->len, &m->st, &x) != SHK_OK)
+		return NULL;
+	f->idx = x;
+	newest = m->st.st_mtim.tv_sec > m->st.st_ctim.tv_sec ? m->st.st_mtim.tv_sec
+							   : m->st.st_ctim.tv_sec;
+	/* Only root writes the system cache; a user's index of a system file
+	 * stays in memory. */
+	if (f->cache_dir != NULL && (f->cache_dir != st->sys_cache || st->euid == 0) &&
+	    clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    now.tv_sec - newest >= INDEX_RACY_SECONDS) {
+		memset(&err, 0, sizeof(err));
+		if (shk_khx_save(x, f->cache_dir, st->euid, &err) != SHK_OK)
+			files_log(st, SHK_LOG_DEBUG, SHK_ERR_SYSTEM, f->path, 0,
+				  "index not written: %s", err.msg);
+	}
+	return x;
+}
+
+/* The candidate lines the index names, through the same callback as a
+ * scan, in file order. Lock held. 0 when done, -1 when the caller must
+ * scan. */
+static int
+index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
+	     struct lookup *lk)
+{
+	struct shk_kh_line line;
+	struct shk_khx *x;
+	uint32_t *recs = NULL;
+	const char *p;
+	size_t n = 0, i, len;
+	unsigned long lineno;
+	int rc = -1;
+
+	if ((x = index_get(st, f, m)) == NULL ||
+	    shk_khx_candidates(x, lk->q->kh_name, lk->khlen,
+			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
+			       &recs, &n) != SHK_OK)
+		goto out;
+	/* All or nothing: no key is added unless every candidate fits. */
+	for (i = 0; i < n; i++) {
+		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+			goto out;
+	}
+	for (i = 0; i < n && !lk->overflow; i++) {
+		shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
+		shk_kh_parse_line(p, len, lineno, &line);
+		if (lookup_line(&line, lk) != 0)
+			break;
+	}
+	rc = 0;
+out:
+	free(recs);
+	return rc;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* One file: through its index when it is large enough, else scanned.
+ * Returns 0 when the file was read, -1 when it could not be. */
+static int
+lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
+{
+	struct shk_fmap m;
+	struct stat sb;
+	int fd, r = -1;
+
+	if (open_file(st, f, &fd) != SHK_OK)
+		return -1;
+	lk->path = f->path;
+	lk->origin = NULL;
+	if (st->index_min == SIZE_MAX || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (uintmax_t)sb.st_size < st->index_min) {
+		if (trust_file(st, f, fd) == SHK_OK && map_fd(st, f, fd, &m) == SHK_OK) {
+			shk_kh_foreach(m.data, m.len, lookup_line, lk);
+			shk_fmap_close(&m);
+			r = 0;
+		}
+		close(fd);
+		return r;
+	}
+	/* Trust is checked at every lookup, directories included: a
+	 * directory made writable since the last lookup spoils the file
+	 * even though the file itself is unchanged. */
+	if (trust_file(st, f, fd) != SHK_OK) {
+		close(fd);
+		return -1;
+	}
+	pthread_mutex_lock(&st->lock);
+	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
+		shk_fmap_close(&f->map);
+		if (map_fd(st, f, fd, &f->map) != SHK_OK)
+			goto out;
+	}
+	if (index_lookup(st, f, &f->map, lk) != 0)
+		shk_kh_foreach(f->map.data, f->map.len, lookup_line, lk);
+	r = 0;
+out:
+	pthread_mutex_unlock(&st->lock);
+	close(fd);
+	return r;
+}
+
 static void
 reverse_keys(struct shk_module_key *k, size_t n)
 {
@@ -379,9 +649,8 @@ static enum shk_nss_status
 files_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
 	     char *buf, size_t buflen, int *errnop)
 {
-	const struct files_state *st = state;
+	struct files_state *st = state;
 	struct lookup lk;
-	struct shk_fmap m;
 	uintptr_t end;
 	size_t i, usable = 0;
 	int nread = 0;
@@ -407,13 +676,8 @@ files_lookup(void *state, const struct shk_module_query *q, struct shk_module_re
 	shk_carve_init(&lk.c, buf, usable);
 	lk.top = (struct shk_module_key *)(void *)(buf + usable);
 	for (i = 0; i < st->nfiles && !lk.overflow; i++) {
-		if (map_store(st, &st->files[i], &m) != SHK_OK)
-			continue;
-		nread++;
-		lk.path = st->files[i].path;
-		lk.origin = NULL;
-		shk_kh_foreach(m.data, m.len, lookup_line, &lk);
-		shk_fmap_close(&m);
+		if (lookup_file(st, &st->files[i], &lk) == 0)
+			nread++;
 	}
 	if (lk.overflow) {
 		*errnop = ERANGE;
