@@ -222,14 +222,31 @@ ssh2_scan(int dirfd, struct ssh2_scan *sc)
 	closedir(dp);
 }
 
+/* Warn that hashed files exist but no salt does: they cannot be used. */
+static void
+ssh2_warn_no_salt(const struct ssh2_dir *d, int dirfd, const struct shk_log *log,
+		  struct ssh2_scan *sc)
+{
+	char path[PATH_MAX];
+
+	ssh2_scan(dirfd, sc);
+	if (sc->nhashed > 0 && ssh2_join(path, sizeof(path), d->path, SHK_SSH2_SALT_FILE) == SHK_OK)
+		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0,
+			     "missing while %lu hashed file(s) exist: hashed files of this "
+			     "directory are unusable",
+			     sc->nhashed);
+}
+
 /*
  * Read the directory's salt. SHK_OK when hashed files can be used;
- * otherwise the reason has been logged (a missing salt only when hashed
- * files exist that now cannot be resolved).
+ * otherwise the reason has been logged, except for a missing salt
+ * (SHK_ERR_NOTFOUND): whether that is a problem depends on whether hashed
+ * files exist, which only a listing of the directory tells (and a lookup
+ * lists only when it found nothing: see ssh2_warn_no_salt).
  */
 static int
 ssh2_salt(const struct ssh2_dir *d, int dirfd, uid_t uid, const struct shk_log *log,
-	  struct ssh2_scan *sc, unsigned char salt[SHK_SSH2_SALT_LEN])
+	  unsigned char salt[SHK_SSH2_SALT_LEN])
 {
 	static const char conseq[] = "hashed files of this directory are unusable";
 	char path[PATH_MAX];
@@ -240,14 +257,6 @@ ssh2_salt(const struct ssh2_dir *d, int dirfd, uid_t uid, const struct shk_log *
 	if ((r = ssh2_join(path, sizeof(path), d->path, SHK_SSH2_SALT_FILE)) != SHK_OK)
 		return r;
 	r = ssh2_map(d, dirfd, SHK_SSH2_SALT_FILE, path, uid, log, conseq, &m);
-	if (r == SHK_ERR_NOTFOUND) {
-		ssh2_scan(dirfd, sc);
-		if (sc->nhashed > 0)
-			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0,
-				     "missing while %lu hashed file(s) exist: %s",
-				     sc->nhashed, conseq);
-		return r;
-	}
 	if (r != SHK_OK)
 		return r;
 	r = shk_ssh2_salt_parse(m.data != NULL ? m.data : "", m.len, salt, &err);
@@ -340,7 +349,7 @@ ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
 	char name[SHK_SSH2_PLAIN_NAME_MAX];
 	struct ssh2_scan sc;
 	enum ssh2_dir_answer ans = SSH2_DIR_UNUSABLE;
-	int dirfd, why, r;
+	int dirfd, why, r, salt_r;
 
 	memset(&sc, 0, sizeof(sc));
 	if (d->path == NULL)
@@ -348,7 +357,8 @@ ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
 	if ((dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1)
 		return SSH2_DIR_UNUSABLE;
 	ans = SSH2_DIR_ABSENT;
-	if (ssh2_salt(d, dirfd, st->env->uid, log, &sc, salt) == SHK_OK &&
+	salt_r = ssh2_salt(d, dirfd, st->env->uid, log, salt);
+	if (salt_r == SHK_OK &&
 	    shk_ssh2_hashed_name(salt, q->host, q->port, name, sizeof(name)) == SHK_OK) {
 		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
 		if (r == SHK_OK) {
@@ -358,8 +368,24 @@ ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
 		if (r == SHK_ERR_NOMEM)
 			goto nomem;
 	}
-	/* No hashed file of ours: a genuine Tectia file might hold the
-	 * host's key, and nobody can tell. Say so once per lookup. */
+	if (shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) == SHK_OK) {
+		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
+		if (r == SHK_OK) {
+			ans = SSH2_DIR_FOUND;
+			goto out;
+		}
+		if (r == SHK_ERR_NOMEM)
+			goto nomem;
+	}
+	/*
+	 * Nothing names the host. Only now is the directory listed, so a
+	 * host that is there costs one open by name however large the
+	 * store: hashed files without a salt are unusable, and a genuine
+	 * Tectia file might hold the host's key without anyone being able
+	 * to tell. Say so (the Tectia notice once per lookup).
+	 */
+	if (salt_r == SHK_ERR_NOTFOUND)
+		ssh2_warn_no_salt(d, dirfd, log, &sc);
 	if (!*tectia_logged) {
 		ssh2_scan(dirfd, &sc);
 		if (sc.ntectia > 0) {
@@ -370,15 +396,6 @@ ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
 				     sc.ntectia, q->host, q->port);
 			*tectia_logged = 1;
 		}
-	}
-	if (shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) == SHK_OK) {
-		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
-		if (r == SHK_OK) {
-			ans = SSH2_DIR_FOUND;
-			goto out;
-		}
-		if (r == SHK_ERR_NOMEM)
-			goto nomem;
 	}
 	goto out;
  nomem:
@@ -546,8 +563,9 @@ ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh
 		return 1;
 	}
 	before = lc->nwarn;
-	if (ssh2_salt(d, dirfd, st->env->uid, log, &sc, salt) != SHK_OK)
-		n += lc->nwarn - before;
+	if (ssh2_salt(d, dirfd, st->env->uid, log, salt) == SHK_ERR_NOTFOUND)
+		ssh2_warn_no_salt(d, dirfd, log, &sc);
+	n += lc->nwarn - before;
 	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (dp = fdopendir(fd)) == NULL) {
 		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_SYSTEM, d->path, 0,
