@@ -25,6 +25,7 @@
 #include "rfc4716.h"
 #include "ssh2name.h"
 #include "storefile.h"
+#include "storepath.h"
 #include "trust.h"
 
 /* A store directory resolved from the configuration. */
@@ -46,13 +47,6 @@ scope_name(enum shk_store_scope scope)
 	return scope == SHK_STORE_SYSTEM ? "system" : "user";
 }
 
-/* The anchor for system paths: the root prefix, or "/". */
-static const char *
-store_root(const struct shk_ctx *ctx)
-{
-	return ctx->root != NULL && ctx->root[0] != '\0' ? ctx->root : "/";
-}
-
 /*
  * One configured path, as the modules resolve it: "~/x" under home, "/x"
  * under the root prefix for system paths, as is for user paths. *path
@@ -63,45 +57,20 @@ static int
 store_resolve(const struct shk_ctx *ctx, const char *key, const char *v, size_t len,
 	      int is_system, struct store_dir *d)
 {
-	char *s;
-	size_t l;
+	int r;
 
-	d->path = NULL;
-	d->anchor = NULL;
 	d->mode = is_system ? 0755 : 0700;
-	if (len >= 1 && v[0] == '~' && (len == 1 || v[1] == '/')) {
-		if (ctx->home == NULL || ctx->home[0] != '/') {
-			shk_log_emit(&ctx->log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
-				     "%s: no home directory: \"%.*s\" skipped", key, (int)len, v);
-			return SHK_OK;
-		}
-		if ((s = strndup(len == 1 ? "/" : v + 1, len == 1 ? 1 : len - 1)) == NULL)
-			return SHK_ERR_NOMEM;
-		d->path = shk_path_join(ctx->home, s);
-		free(s);
-		d->anchor = ctx->home;
-	} else if (len >= 1 && v[0] == '/') {
-		if ((s = strndup(v, len)) == NULL)
-			return SHK_ERR_NOMEM;
-		if (is_system) {
-			d->path = shk_path_join(ctx->root, s);
-			free(s);
-			d->anchor = store_root(ctx);
-		} else {
-			d->path = s;
-			d->anchor = ctx->home;
-		}
-	} else {
+	r = shk_store_path(v, len, is_system, ctx->root, ctx->home, &d->path, &d->anchor);
+	if (r == SHK_ERR_INVAL) {
 		shk_log_emit(&ctx->log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
 			     "%s: \"%.*s\" is neither absolute nor under \"~/\": ignored", key,
 			     (int)(len > 200 ? 200 : len), v);
 		return SHK_OK;
 	}
-	if (d->path == NULL)
-		return SHK_ERR_NOMEM;
-	for (l = strlen(d->path); l > 1 && d->path[l - 1] == '/'; l--)
-		d->path[l - 1] = '\0';
-	return SHK_OK;
+	if (r == SHK_OK && d->path == NULL)
+		shk_log_emit(&ctx->log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
+			     "%s: no home directory: \"%.*s\" skipped", key, (int)len, v);
+	return r;
 }
 
 /* The ssh2 directory of a scope; *d->path NULL when it is turned off. */

@@ -14,6 +14,7 @@
 #include "fmap.h"
 #include "log.h"
 #include "shk.h"
+#include "storepath.h"
 
 START_TEST(test_error_set)
 {
@@ -143,6 +144,46 @@ START_TEST(test_fmap)
 }
 END_TEST
 
+static const struct {
+	const char *word;
+	int is_system;
+	const char *root, *home;
+	int r;
+	const char *path, *anchor;
+} store_paths[] = {
+	{"~/.ssh/known_hosts", 0, "/r", "/home/u", SHK_OK, "/home/u/.ssh/known_hosts", "/home/u"},
+	{"~", 0, "", "/home/u/", SHK_OK, "/home/u", "/home/u/"},
+	{"~/.ssh2/hostkeys/", 1, "/r", "/home/u", SHK_OK, "/home/u/.ssh2/hostkeys", "/home/u"},
+	{"~/x", 0, "", NULL, SHK_OK, NULL, NULL}, /* no home: does not apply */
+	{"/etc/ssh/ssh_known_hosts", 1, "/r", "/home/u", SHK_OK, "/r/etc/ssh/ssh_known_hosts", "/r"},
+	{"/etc/ssh2/hostkeys", 1, "", NULL, SHK_OK, "/etc/ssh2/hostkeys", "/"},
+	{"/srv/kh", 0, "/r", "/home/u", SHK_OK, "/srv/kh", "/home/u"}, /* user: as it is */
+	{"relative/kh", 0, "", "/home/u", SHK_ERR_INVAL, NULL, NULL},
+	{"~user/kh", 0, "", "/home/u", SHK_ERR_INVAL, NULL, NULL},
+	{"", 1, "", "/home/u", SHK_ERR_INVAL, NULL, NULL},
+};
+
+START_TEST(test_store_path)
+{
+	const char *w = store_paths[_i].word, *anchor = "unset";
+	char *path = (char *)"unset";
+
+	ck_assert_int_eq(shk_store_path(w, strlen(w), store_paths[_i].is_system,
+					store_paths[_i].root, store_paths[_i].home, &path,
+					&anchor),
+			 store_paths[_i].r);
+	if (store_paths[_i].path == NULL)
+		ck_assert_ptr_null(path);
+	else
+		ck_assert_str_eq(path, store_paths[_i].path);
+	if (store_paths[_i].anchor == NULL)
+		ck_assert_ptr_null(anchor);
+	else
+		ck_assert_str_eq(anchor, store_paths[_i].anchor);
+	free(path);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -156,6 +197,7 @@ main(void)
 	tcase_add_test(tc, test_log_format);
 	tcase_add_test(tc, test_digests);
 	tcase_add_test(tc, test_fmap);
+	tcase_add_loop_test(tc, test_store_path, 0, SHK_ARRAY_SIZE(store_paths));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -29,6 +29,7 @@
 #include "khindex.h"
 #include "knownhosts.h"
 #include "shk.h"
+#include "storepath.h"
 #include "trust.h"
 
 #define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
@@ -121,41 +122,22 @@ add_file(struct files_state *st, char *path, const char *stop_dir, const char *c
 static int
 add_word(struct files_state *st, const char *w, size_t len, int system, const char *key)
 {
-	char *path = NULL;
-	size_t hl;
+	const char *anchor;
+	char *path;
+	int r;
 
 	if (len == 4 && memcmp(w, "none", 4) == 0)
 		return SHK_OK; /* as in ssh_config: no file */
-	if (len >= 2 && w[0] == '~' && w[1] == '/') {
-		if (st->home == NULL)
-			return SHK_OK; /* no home: no user files */
-		hl = strlen(st->home);
-		while (hl > 1 && st->home[hl - 1] == '/')
-			hl--;
-		if ((path = malloc(hl + len)) == NULL)
-			return SHK_ERR_NOMEM;
-		memcpy(path, st->home, hl);
-		memcpy(path + hl, w + 1, len - 1);
-		path[hl + len - 1] = '\0';
-		return add_file(st, path, st->home, st->user_cache);
+	r = shk_store_path(w, len, system, st->root, st->home, &path, &anchor);
+	if (r == SHK_ERR_INVAL) {
+		files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
+			  "files: %s: \"%.*s\" is neither absolute nor under \"~/\"; ignored",
+			  key, (int)(len > 200 ? 200 : len), w);
+		return SHK_OK;
 	}
-	if (len >= 1 && w[0] == '/') {
-		if ((path = strndup(w, len)) == NULL)
-			return SHK_ERR_NOMEM;
-		if (system) {
-			char *joined = shk_path_join(st->root, path);
-
-			free(path);
-			if (joined == NULL)
-				return SHK_ERR_NOMEM;
-			return add_file(st, joined, st->root, st->sys_cache);
-		}
-		return add_file(st, path, st->home, st->user_cache);
-	}
-	files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
-		  "files: %s: \"%.*s\" is neither absolute nor under \"~/\"; ignored", key,
-		  (int)(len > 200 ? 200 : len), w);
-	return SHK_OK;
+	if (r != SHK_OK || path == NULL)
+		return r; /* no home: no user files */
+	return add_file(st, path, anchor, anchor == st->home ? st->user_cache : st->sys_cache);
 }
 
 static int

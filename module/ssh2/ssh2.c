@@ -26,6 +26,7 @@
 #include "shk.h"
 #include "ssh2name.h"
 #include "storefile.h"
+#include "storepath.h"
 #include "trust.h"
 
 #define SSH2_USER_DEFAULT "~/.ssh2/hostkeys"
@@ -650,7 +651,7 @@ ssh2_dir_setup(const struct shk_module_env *env, const struct shk_log *log, cons
 	       const char *def, int is_system, struct ssh2_dir *d)
 {
 	const char *v = env->conf_get != NULL ? env->conf_get(env, key) : NULL;
-	size_t l;
+	int r;
 
 	if (v == NULL)
 		v = def;
@@ -661,34 +662,17 @@ ssh2_dir_setup(const struct shk_module_env *env, const struct shk_log *log, cons
 		shk_log_emit(log, SHK_LOG_DEBUG, SHK_OK, NULL, 0, "ssh2: %s is empty: off", key);
 		return SHK_OK;
 	}
-	if (v[0] == '~' && (v[1] == '/' || v[1] == '\0')) {
-		if (env->home == NULL || env->home[0] != '/') {
-			shk_log_emit(log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
-				     "ssh2: no home directory: %s skipped", v);
-			return SHK_OK;
-		}
-		if ((d->path = shk_path_join(env->home, v[1] == '\0' ? "/" : v + 1)) == NULL)
-			return SHK_ERR_NOMEM;
-		d->stop_dir = env->home;
-	} else if (v[0] == '/') {
-		if (is_system) {
-			d->path = shk_path_join(env->root, v);
-			d->stop_dir = env->root != NULL && env->root[0] != '\0' ? env->root : "/";
-		} else {
-			d->path = strdup(v);
-			d->stop_dir = env->home;
-		}
-		if (d->path == NULL)
-			return SHK_ERR_NOMEM;
-	} else {
+	r = shk_store_path(v, strlen(v), is_system, env->root, env->home, &d->path,
+			   &d->stop_dir);
+	if (r == SHK_ERR_INVAL) {
 		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
 			     "ssh2: %s = \"%s\": not an absolute path or ~/...: ignored", key, v);
 		return SHK_OK;
 	}
-	/* Trailing slashes would double up when names are joined. */
-	for (l = strlen(d->path); l > 1 && d->path[l - 1] == '/'; l--)
-		d->path[l - 1] = '\0';
-	return SHK_OK;
+	if (r == SHK_OK && d->path == NULL)
+		shk_log_emit(log, SHK_LOG_DEBUG, SHK_ERR_NOTFOUND, NULL, 0,
+			     "ssh2: no home directory: %s skipped", v);
+	return r;
 }
 
 static void
