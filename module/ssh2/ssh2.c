@@ -25,6 +25,7 @@
 #include "log.h"
 #include "shk.h"
 #include "ssh2name.h"
+#include "storefile.h"
 #include "trust.h"
 
 #define SSH2_USER_DEFAULT "~/.ssh2/hostkeys"
@@ -583,6 +584,18 @@ ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh
 			n += ssh2_check_file(d, dirfd, de->d_name, st->env->uid, lc, log);
 			break;
 		default:
+			/* The writers' lock file belongs to the store; a
+			 * temporary file is a leftover of an interrupted
+			 * write (storefile.h), harmless and removed by the
+			 * next write. Neither is a problem. */
+			if (strcmp(de->d_name, SHK_SF_LOCK_NAME) == 0)
+				break;
+			if (strcmp(de->d_name, SHK_SF_TEMP_NAME) == 0) {
+				shk_log_emit(log, SHK_LOG_INFO, SHK_OK, path, 0,
+					     "leftover of an interrupted write: removed "
+					     "by the next write");
+				break;
+			}
 			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_PARSE, path, 0,
 				     "name fits no pattern (key_<port>_<host>.pub, "
 				     "keys_<64 hex>, salt): ignored");
