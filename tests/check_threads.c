@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Many threads share one context: lookups and verifies through the real
- * files and ssh2 modules, while another thread changes the stores under
- * them the way an editor or ssh-keygen -R does (write a temporary file,
- * rename it over the old one) and flips the nsswitch.conf order, which
- * makes the context re-read it under its lock. Every answer must be one
+ * files and ssh2 modules, while one thread adds and removes a host through
+ * the same context (shk_store_add/shk_store_remove) and another changes
+ * the stores the way an editor does (write a temporary file, rename it
+ * over the old one) and flips the nsswitch.conf order, which makes the
+ * context re-read it under its lock. Every answer must be one
  * of the states the files were in. Run under ThreadSanitizer in CI
  * (.ci/run); here it checks the answers.
  */
@@ -191,6 +192,15 @@ reader_main(void *arg)
 			    rc == SHK_OK ? (int)v->verdict : rc);
 		shk_verification_free(v);
 
+		/* added.example is added and removed by the store writer. */
+		kl = NULL;
+		rc = shk_lookup(r->ctx, "added.example", 0, NULL, &kl);
+		if (rc != SHK_OK && rc != SHK_ERR_NOTFOUND)
+			bad(r, "lookup %s: %d", "added.example", rc);
+		if (rc == SHK_OK && kl->count != 1)
+			bad(r, "lookup %s: %d keys", "added.example", (int)kl->count);
+		shk_keylist_free(kl);
+
 		/* flip.example comes and goes: either answer, never an error. */
 		kl = NULL;
 		rc = shk_lookup(r->ctx, "flip.example", 0, NULL, &kl);
@@ -205,6 +215,8 @@ reader_main(void *arg)
 
 struct writer {
 	pthread_t tid;
+	struct shk_ctx *ctx;
+	int failures; /* store calls that did not succeed */
 	int stop; /* under lock */
 	pthread_mutex_t lock;
 	int rounds;
@@ -238,10 +250,36 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* Adds and removes through the shared context, in the system ssh2 store
+ * (the one the readers' lookups read), alternating hashed and plain. */
+static void *
+store_writer_main(void *arg)
+{
+	struct writer *w = arg;
+	const struct shk_key *keys[1] = {key_a};
+	size_t n;
+	int i = 0, r;
+
+	while (!writer_stopped(w) || i < 4) {
+		n = 0;
+		r = shk_store_add(w->ctx, SHK_STORE_SYSTEM,
+				  i % 4 < 2 ? SHK_FORMAT_HASHED : SHK_FORMAT_PLAIN, "added.example",
+				  22, keys, 1, &n);
+		if (r != SHK_OK || n != 1)
+			w->failures++;
+		r = shk_store_remove(w->ctx, SHK_STORE_SYSTEM, "added.example", 22, &n);
+		if (r != SHK_OK)
+			w->failures++;
+		i++;
+	}
+	w->rounds = i;
+	return NULL;
+}
+
 START_TEST(test_shared_context)
 {
 	struct reader rd[NREADERS];
-	struct writer w;
+	struct writer w, sw;
 	struct shk_ctx *ctx = NULL;
 	int i, errors = 0;
 
@@ -249,6 +287,10 @@ START_TEST(test_shared_context)
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
 	ck_assert_int_eq(pthread_create(&w.tid, NULL, writer_main, &w), 0);
+	memset(&sw, 0, sizeof(sw));
+	sw.ctx = ctx;
+	pthread_mutex_init(&sw.lock, NULL);
+	ck_assert_int_eq(pthread_create(&sw.tid, NULL, store_writer_main, &sw), 0);
 	for (i = 0; i < NREADERS; i++) {
 		memset(&rd[i], 0, sizeof(rd[i]));
 		rd[i].ctx = ctx;
@@ -267,9 +309,16 @@ START_TEST(test_shared_context)
 	pthread_mutex_unlock(&w.lock);
 	ck_assert_int_eq(pthread_join(w.tid, NULL), 0);
 	pthread_mutex_destroy(&w.lock);
+	pthread_mutex_lock(&sw.lock);
+	sw.stop = 1;
+	pthread_mutex_unlock(&sw.lock);
+	ck_assert_int_eq(pthread_join(sw.tid, NULL), 0);
+	pthread_mutex_destroy(&sw.lock);
 	shk_ctx_close(ctx);
 	ck_assert_int_eq(errors, 0);
 	ck_assert_int_ge(w.rounds, 4);
+	ck_assert_int_ge(sw.rounds, 4);
+	ck_assert_int_eq(sw.failures, 0);
 }
 END_TEST
 

@@ -5,6 +5,8 @@
 # and --root, which all point at files that user controls: a planted
 # nsswitch.conf, known_hosts and a module that leaves a marker if loaded.
 # The same copy without the setuid bit is the control: it must read them.
+# Then write paths: symlinks planted by another user in a directory it
+# may write to are refused, never followed.
 # Needs root (chown, setpriv); skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 
@@ -95,5 +97,39 @@ err=$(envrun "$D/sshhostkeys" --root "$A/root" sources 2>&1 || true)
 check "setuid: --root refusal says why" grep -qF -- "--root is not allowed" <<<"$err"
 check "setuid: still no marker" test ! -e "$MARK"
 
-# Write paths through a planted symlink need the store writers (pending).
+# Write paths: another user (nobody) may write to a parent directory and
+# plants symlinks there; a write by root must refuse them, never follow.
+V=$TMPROOT/victim
+mkdir -p "$V/home/.ssh2" "$V/home/.ssh" "$V/target"
+R2=$TMPROOT/vroot
+mkdir -p "$R2/etc"
+echo "ssh_hostkeys: files ssh2" >"$R2/etc/nsswitch.conf"
+chmod 1777 "$V/home/.ssh2"
+setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	ln -s "$V/target" "$V/home/.ssh2/hostkeys"
+vcli() { HOME=$V/home SSHHOSTKEYS_MODULE_DIR=$SSHHOSTKEYS_MODULE_DIR "$SHK_CLI" --root "$R2" "$@"; }
+err=$(vcli add h1.example "$TMPROOT/evil.pub" 2>&1 >/dev/null || true)
+check "write: planted directory symlink refused" grep -qF "symbolic link" <<<"$err"
+check "write: nothing written through it" test -z "$(ls -A "$V/target")"
+# A planted symlink for a key file inside a real store directory.
+rm "$V/home/.ssh2/hostkeys"
+mkdir -m 0700 "$V/home/.ssh2/hostkeys"
+chmod 0777 "$V/home/.ssh2/hostkeys"
+echo "keep" >"$V/target/file"
+setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	ln -s "$V/target/file" "$V/home/.ssh2/hostkeys/key_22_h2.example.pub"
+rc=0
+vcli add --format plain h2.example "$TMPROOT/evil.pub" >/dev/null 2>&1 || rc=$?
+check "write: planted file symlink refused" test "$rc" -ne 0
+check "write: the symlink target is untouched" test "$(cat "$V/target/file")" = keep
+# ~/.ssh/known_hosts planted as a symlink by another user: remove refuses.
+chmod 1777 "$V/home/.ssh"
+echo "h3.example $(cut -d' ' -f1,2 "$TMPROOT/evil.pub")" >"$V/target/kh"
+setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	ln -s "$V/target/kh" "$V/home/.ssh/known_hosts"
+before=$(cat "$V/target/kh")
+vcli remove h3.example >/dev/null 2>&1 || true
+check "write: remove does not rewrite through a planted symlink" \
+	test "$(cat "$V/target/kh")" = "$before"
+check "write: no .old beside the symlink target" test ! -e "$V/target/kh.old"
 t_done
