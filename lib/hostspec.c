@@ -53,6 +53,11 @@ canon_screen(const char *host, size_t len, struct shk_error *err)
 					     "character '%c' in host name (OpenSSH never "
 					     "writes it to known_hosts)", c);
 	}
+	/* "." alone names the directory itself once the host is part of
+	 * a file name (found by fuzz_hostspec). */
+	if (len == 1 && host[0] == '.')
+		return shk_error_set(err, SHK_ERR_INVAL, 0,
+				     "empty or \".\" label in host name");
 	/* Catches "a..b", "..", and a path-like ".." label alike. */
 	for (i = 0; i + 1 < len; i++)
 		if (host[i] == '.' && host[i + 1] == '.')

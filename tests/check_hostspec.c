@@ -74,6 +74,10 @@ static const struct {
 	{"../etc", 0, SHK_ERR_INVAL, "'/'"},
 	{"..", 0, SHK_ERR_INVAL, ".."},
 	{"a..b", 0, SHK_ERR_INVAL, ".."},
+	/* fuzz_hostspec: "." became "key_22_..pub", which the ssh2 names refuse. */
+	{".", 0, SHK_ERR_INVAL, "\".\""},
+	{"[.]:2222", 0, SHK_ERR_INVAL, "\".\""},
+	{".#2222", 0, SHK_ERR_INVAL, "\".\""},
 	{"a b", 0, SHK_ERR_INVAL, "white space"},
 	{"a\tb", 0, SHK_ERR_INVAL, "white space"},
 	{"a\nb", 0, SHK_ERR_INVAL, "white space"},

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "cli.h"
 #include "log.h"
@@ -133,6 +134,12 @@ main(int argc, char **argv)
 			usage(stderr);
 			return CLI_EXIT_ERROR;
 		}
+	}
+	/* A setuid or setgid copy must not read stores the caller names:
+	 * the library already ignores SSHHOSTKEYS_ROOT there. */
+	if (cli.root != NULL && getauxval(AT_SECURE) != 0) {
+		cli_error("--root is not allowed in a setuid or setgid program");
+		return CLI_EXIT_ERROR;
 	}
 	if (optind >= argc) {
 		usage(stderr);
