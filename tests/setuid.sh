@@ -29,8 +29,12 @@ as_nobody "$D/id" | grep -q 'euid=0' || skip_all "setuid bit has no effect in $T
 # LD_LIBRARY_PATH in setuid programs) next to a copy of the library.
 b=$top_builddir
 cp -P "$b"/lib/.libs/libsshhostkeys.so* "$D/lib/"
-"$CC" -o "$D/sshhostkeys" "$b"/tools/*.o -L"$D/lib" -lsshhostkeys \
-	"$b"/lib/.libs/libshkcore.a -lcrypto -Wl,-rpath,"$D/lib" ||
+# Per-target flags name the objects sshhostkeys-*.o; without them, *.o.
+objs=("$b"/tools/sshhostkeys-*.o)
+[ -e "${objs[0]}" ] || objs=("$b"/tools/*.o)
+"$CC" -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
+	"$b"/lib/.libs/libshkcore.a -lcrypto $(pkg-config --libs libssh 2>/dev/null || echo -lssh) \
+	-lpthread -Wl,-rpath,"$D/lib" ||
 	skip_all "cannot relink the CLI"
 cp "$D/sshhostkeys" "$D/sshhostkeys-plain"
 chown root:root "$D/sshhostkeys"
