@@ -326,7 +326,7 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
 		 */
 		if (*bits < KEY_RSA_MIN_BITS)
 			return shk_error_set(err, SHK_ERR_PARSE, 0,
-					     "RSA modulus has %u bits, fewer than %u", *bits,
+					     "weak RSA key: modulus has %u bits, fewer than %u", *bits,
 					     KEY_RSA_MIN_BITS);
 		if ((n[nlen - 1] & 1) == 0)
 			return shk_error_set(err, SHK_ERR_PARSE, 0, "RSA modulus is even");

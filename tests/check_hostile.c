@@ -555,7 +555,7 @@ static const struct hostile {
 	{"key blob over 16 KiB", b_huge_blob, NULL, SKIPPED, SHK_ERR_NOTFOUND, 0, KH ":1:",
 	 0},
 	{"RSA key of 768 bits", b_rsa_weak, NULL, SKIPPED, SHK_ERR_NOTFOUND, 0,
-	 "fewer than 1024", 0},
+	 "weak RSA key: modulus has 768 bits, fewer than 1024", 0},
 	{"EC point off the curve", b_ec_off_curve, NULL, SKIPPED, SHK_ERR_NOTFOUND, 0,
 	 KH ":1:", 0},
 	{"RFC 4716 without END", b_rfc_no_end, NULL, SKIPPED, SHK_ERR_NOTFOUND, 0,

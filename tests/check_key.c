@@ -107,7 +107,7 @@ static const char *bad_reasons[] = {
 	"1 trailing bytes",
 	"ed25519 key has 31 bytes",
 	"RSA modulus is negative",
-	"RSA modulus has 1008 bits",
+	"weak RSA key: modulus has 1008 bits",
 	"RSA exponent is zero",
 	"truncated security key application",
 	"key blob is of type \"x-other@example.com\"",
