@@ -66,7 +66,16 @@ setup(void)
 	ck_assert_int_eq(chmod(root, 0755), 0);
 	snprintf(path, sizeof(path), "%s/etc", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
+	/* SYSCONFDIR may be deep (make distcheck installs under its own
+	 * prefix): create every level. */
 	snprintf(path, sizeof(path), "%s%s", root, SYSCONFDIR);
+	for (char *p = path + strlen(root) + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(path, 0755);
+		*p = '/';
+	}
 	(void)mkdir(path, 0755);
 	snprintf(home, sizeof(home), "%s/home", root);
 	ck_assert_int_eq(mkdir(home, 0755), 0);
