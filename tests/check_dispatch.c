@@ -16,6 +16,8 @@
 
 #include <sshhostkeys.h>
 
+#include "testutil.h"
+
 #define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDuwhhB6NX/DoXQZKB2jvvqIAjfctgMk/DsQJ2HcmSSc"
 #define KEY_B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ5Js+CfdAYLtscW38wIIWHU+6vNkBOx6yzAvd49LZj"
 #define KEY_C "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5lUCRV30/ex7q9F+D3yNZl3LC4RL0ylLctJQiw7ies"
@@ -399,8 +401,6 @@ main(void)
 {
 	Suite *s = suite_create("dispatch");
 	TCase *tc = tcase_create("dispatch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_success_returns_by_default);
@@ -419,9 +419,5 @@ main(void)
 	tcase_add_test(tc, test_bad_host_refused);
 	tcase_add_test(tc, test_relative_root_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -21,6 +21,7 @@
 #include "base64.h"
 #include "hostspec.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -517,8 +518,6 @@ main(void)
 {
 	Suite *s = suite_create("files_module");
 	TCase *tc = tcase_create("files_module");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_abi);
@@ -532,9 +531,5 @@ main(void)
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_open_refuses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -11,6 +11,7 @@
 #include "fingerprint.h"
 #include "key.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
 
@@ -250,8 +251,6 @@ main(void)
 {
 	Suite *s = suite_create("fingerprint");
 	TCase *tc = tcase_create("fingerprint");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_babble_spec, 0, SHK_ARRAY_SIZE(babble_spec));
 	tcase_add_loop_test(tc, test_babble_openssh, 0, SHK_ARRAY_SIZE(babble_ossh));
@@ -263,9 +262,5 @@ main(void)
 	tcase_add_test(tc, test_load_file);
 	tcase_add_test(tc, test_api_args);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -25,6 +25,7 @@
 #include "base64.h"
 #include "log.h"
 #include "ssh2name.h"
+#include "testutil.h"
 
 #define HOST "good.example"
 #define KH "etc/ssh/ssh_known_hosts"
@@ -707,11 +708,5 @@ hostile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hostile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(hostile_suite());
 }

@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "key.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
 
@@ -556,8 +557,6 @@ main(void)
 {
 	Suite *s = suite_create("key");
 	TCase *tc = tcase_create("key");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_good_keys, 0, SHK_ARRAY_SIZE(good));
 	tcase_add_test(tc, test_bad_keys);
@@ -573,9 +572,5 @@ main(void)
 	tcase_add_test(tc, test_line_forms);
 	tcase_add_test(tc, test_new_equal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -15,6 +15,7 @@
 #include "khindex.h"
 #include "knownhosts.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* Offsets of the on-disk format (docs/performance.md, "Index cache"). */
 #define OFF_NREC 72
@@ -616,8 +617,6 @@ main(void)
 {
 	Suite *s = suite_create("khindex");
 	TCase *tc = tcase_create("memory"), *td = tcase_create("disk");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_hmac_matches_reference, 0, SHK_ARRAY_SIZE(keylens));
 	tcase_add_test(tc, test_hmac_long_key_refused);
@@ -635,9 +634,5 @@ main(void)
 	tcase_add_loop_test(td, test_forged, 0, SHK_ARRAY_SIZE(forged));
 	tcase_add_loop_test(td, test_bad_mode_or_owner, 0, 6);
 	suite_add_tcase(s, td);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

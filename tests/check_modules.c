@@ -15,6 +15,8 @@
 
 #include <sshhostkeys/module.h>
 
+#include "testutil.h"
+
 static const char *
 moduledir(void)
 {
@@ -88,14 +90,8 @@ main(void)
 {
 	Suite *s = suite_create("modules");
 	TCase *tc = tcase_create("dlopen");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_every_module_loads);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

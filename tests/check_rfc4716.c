@@ -13,6 +13,7 @@
 #include "log.h"
 #include "rfc4716.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
 
@@ -594,8 +595,6 @@ main(void)
 	Suite *s = suite_create("rfc4716");
 	TCase *tc = tcase_create("rfc4716");
 	TCase *tk = tcase_create("keyfile");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_ssh_keygen_exports, 0, SHK_ARRAY_SIZE(rfc_files));
 	tcase_add_loop_test(tc, test_line_endings, 0, SHK_ARRAY_SIZE(eols));
@@ -613,9 +612,5 @@ main(void)
 	tcase_add_test(tk, test_keyfile_long_line);
 	tcase_add_test(tk, test_keyfile_prefixes);
 	suite_add_tcase(s, tk);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

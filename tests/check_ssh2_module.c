@@ -21,6 +21,7 @@
 
 #include "base64.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define FIXTURES TESTDATADIR "/ssh2"
 #define ALPHA_HASHED "keys_aef40c80e9d5ae333c70320601cdea78aa7f49c80891cabca7e3e85c22757f6a"
@@ -775,8 +776,6 @@ main(void)
 {
 	Suite *s = suite_create("ssh2_module");
 	TCase *tc = tcase_create("ssh2_module");
-	SRunner *sr;
-	int failed;
 
 	if (getenv("SSHHOSTKEYS_MODULE_DIR") == NULL) {
 		fprintf(stderr, "SSHHOSTKEYS_MODULE_DIR is not set: skipped\n");
@@ -805,9 +804,5 @@ main(void)
 	tcase_add_test(tc, test_check_lint);
 	tcase_add_test(tc, test_check_clean);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

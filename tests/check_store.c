@@ -20,6 +20,7 @@
 
 #include "ssh2name.h"
 #include "storefile.h"
+#include "testutil.h"
 
 static char tmp[256], root[300], home[300], udir[400], sdir[400], sshdir[400];
 static struct shk_ctx *ctx;
@@ -560,11 +561,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_ENV);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(store_suite());
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "storefile.h"
+#include "testutil.h"
 
 static char tmp[256];
 
@@ -502,11 +503,5 @@ storefile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(storefile_suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_ENV);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(storefile_suite());
 }

@@ -22,6 +22,8 @@
 
 #include <sshhostkeys.h>
 
+#include "testutil.h"
+
 #define NREADERS 8
 #define NROUNDS 300
 #define NHOSTS 16
@@ -378,11 +380,5 @@ threads_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(threads_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(threads_suite());
 }

@@ -14,6 +14,7 @@
 
 #include "shk.h"
 #include "trust.h"
+#include "testutil.h"
 
 #define OTHER_UID 12345
 
@@ -263,17 +264,11 @@ main(void)
 {
 	Suite *s = suite_create("trust");
 	TCase *tc = tcase_create("trust");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_trust_table, 0, SHK_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_fd_checks_open_file);
 	tcase_add_test(tc, test_null_err);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }
