@@ -266,21 +266,14 @@ END_TEST
 static void
 setup_dir(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/khx.XXXXXX",
-		 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	chmod(tmpdir, 0700);
+	tu_tmpdir(tmpdir, sizeof(tmpdir), "khx", 0700);
 	make_store();
 }
 
 static void
 teardown_dir(void)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	tu_rmtree(tmpdir);
 }
 
 static char *
@@ -317,17 +310,7 @@ save_store_index(void)
 static unsigned char *
 read_index(size_t *len)
 {
-	unsigned char *buf;
-	struct stat st;
-	FILE *f;
-
-	ck_assert_int_eq(stat(index_path(), &st), 0);
-	*len = (size_t)st.st_size;
-	ck_assert_ptr_nonnull(buf = malloc(*len + 1));
-	ck_assert_ptr_nonnull(f = fopen(index_path(), "rb"));
-	ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
-	fclose(f);
-	return buf;
+	return (unsigned char *)tu_slurp(NULL, index_path(), len);
 }
 
 static void

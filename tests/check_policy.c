@@ -45,16 +45,6 @@ test_log(void *arg, const struct shk_diag *d)
 }
 
 static void
-write_file(const char *path, const char *text)
-{
-	FILE *f;
-
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static void
 setup(void)
 {
 	char path[512];
@@ -62,9 +52,7 @@ setup(void)
 	/* A controlling terminal of whoever runs the suite must not be
 	 * asked: each test runs in its own session. */
 	(void)setsid();
-	snprintf(root, sizeof(root), "/tmp/shk-policy.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
+	tu_tmpdir(root, sizeof(root), "policy", 0755);
 	snprintf(path, sizeof(path), "%s/etc", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s%s", root, SYSCONFDIR);
@@ -74,7 +62,7 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/.ssh", home);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
-	write_file(path, "ssh_hostkeys: files ssh2\n");
+	tu_write(NULL, path, "ssh_hostkeys: files ssh2\n");
 	setenv("HOME", home, 1);
 	logged[0] = '\0';
 }
@@ -82,10 +70,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rmtree(root);
 }
 
 static void
@@ -95,7 +80,7 @@ set_policy(const char *policy)
 
 	snprintf(path, sizeof(path), "%s%s/sshhostkeys.conf", root, SYSCONFDIR);
 	snprintf(text, sizeof(text), "policy = %s\nhost_key_format = plain\n", policy);
-	write_file(path, text);
+	tu_write(NULL, path, text);
 }
 
 /* The user's ssh-owned known_hosts file holds these lines. */
@@ -105,7 +90,7 @@ known_hosts(const char *text)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home);
-	write_file(path, text);
+	tu_write(NULL, path, text);
 }
 
 static struct shk_ctx *
