@@ -71,22 +71,6 @@ log_has(const char *s)
 }
 
 static void
-mkdirs(const char *path)
-{
-	char buf[512], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		ck_assert(mkdir(buf, 0755) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-	ck_assert(mkdir(buf, 0755) == 0 || errno == EEXIST);
-}
-
-static void
 put_fixture(const char *dir, const char *name, const char *fixture)
 {
 	char *s = tu_slurp(FIXTURES, fixture, NULL);
@@ -135,8 +119,8 @@ setup(void)
 	snprintf(root, sizeof(root), "%s/root", tmp);
 	snprintf(udir, sizeof(udir), "%s/.ssh2/hostkeys", home);
 	snprintf(sdir, sizeof(sdir), "%s/etc/ssh2/hostkeys", root);
-	mkdirs(home);
-	mkdirs(root);
+	tu_mkdirs(home, 0755);
+	tu_mkdirs(root, 0755);
 
 	memset(&env, 0, sizeof(env));
 	env.abi_version = SHK_MODULE_ABI_VERSION;
@@ -217,7 +201,7 @@ START_TEST(test_plain)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
 	module_open();
 	ck_assert_int_eq(lookup("alpha.example.com", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -239,7 +223,7 @@ START_TEST(test_plain_ipv6)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_2222_fe80::1.pub", "host_ecdsa.rfc");
 	module_open();
 	ck_assert_int_eq(lookup("fe80::1", 2222, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -254,7 +238,7 @@ START_TEST(test_hashed)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	module_open();
@@ -272,7 +256,7 @@ START_TEST(test_hashed_wins)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
@@ -288,8 +272,8 @@ START_TEST(test_user_beats_system)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.rfc");
 	put_fixture(sdir, "key_22_beta.pub", "host_rsa.pub");
@@ -309,8 +293,8 @@ START_TEST(test_system_only_no_home)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	env.home = NULL;
@@ -328,9 +312,9 @@ START_TEST(test_conf_dirs)
 
 	snprintf(alt_u, sizeof(alt_u), "%s/alt", home);
 	snprintf(alt_s, sizeof(alt_s), "%s/opt/hk", root);
-	mkdirs(alt_u);
-	mkdirs(alt_s);
-	mkdirs(udir);
+	tu_mkdirs(alt_u, 0755);
+	tu_mkdirs(alt_s, 0755);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(alt_u, "key_22_alpha.pub", "host_ecdsa.pub");
 	put_fixture(alt_s, "key_22_beta.pub", "host_rsa.pub");
@@ -364,7 +348,7 @@ START_TEST(test_bad_salt_falls_back)
 	struct shk_module_result res;
 	char *buf, path[600], target[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
 	snprintf(path, sizeof(path), "%s/salt", udir);
@@ -426,8 +410,8 @@ START_TEST(test_tectia_ignored)
 	char *buf, big[4096];
 	int err = 0;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_salt(udir);
 	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
 	put_fixture(sdir, TECTIA_FILE, "host_rsa.rfc");
@@ -461,7 +445,7 @@ START_TEST(test_world_writable_dir)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	ck_assert_int_eq(chmod(udir, 0777), 0);
 	module_open();
@@ -470,7 +454,7 @@ START_TEST(test_world_writable_dir)
 	ck_assert(log_has("writable by others"));
 	ck_assert(log_has("store ignored"));
 	/* The system directory still answers. */
-	mkdirs(sdir);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	assert_one_key(&res, "host_rsa.pub", "ssh-rsa", sdir, "key_22_alpha.pub");
@@ -484,7 +468,7 @@ START_TEST(test_group_writable_file)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(chmod(path, 0664), 0);
@@ -500,8 +484,8 @@ START_TEST(test_symlinked_key_refused)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(symlink(FIXTURES "/host_ed25519.pub", path), 0);
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
@@ -519,7 +503,7 @@ START_TEST(test_fifo_refused)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
 	module_open();
@@ -544,7 +528,7 @@ START_TEST(test_multi_key_file)
 	char *buf;
 	size_t i, n;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -582,8 +566,8 @@ START_TEST(test_type_filter)
 	char *buf;
 	size_t i;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
 	tu_write(sdir, "key_22_alpha.pub", "ssh-dss AAAAB3NzaC1kc3MAAAA= nothing\n");
 	module_open();
@@ -602,8 +586,8 @@ START_TEST(test_conf_empty_turns_off)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	conf_user = "";
@@ -625,7 +609,7 @@ START_TEST(test_no_store)
 	free(buf);
 	ck_assert_int_eq(mod->check(mstate), 0);
 	/* An empty but readable directory knows nothing: NOTFOUND. */
-	mkdirs(sdir);
+	tu_mkdirs(sdir, 0755);
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
 }
@@ -640,7 +624,7 @@ START_TEST(test_bad_query_host)
 	char buf[4096];
 	int err = 0;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	module_open();
 	memset(&q, 0, sizeof(q));
@@ -657,8 +641,8 @@ START_TEST(test_check_lint)
 {
 	char path[600];
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");		/* fine */
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");		/* fine */
@@ -685,7 +669,7 @@ END_TEST
 
 START_TEST(test_check_clean)
 {
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");

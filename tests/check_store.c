@@ -37,22 +37,6 @@ test_log(void *arg, const struct shk_diag *d)
 			 d->msg);
 }
 
-static void
-mkdirs(const char *path, mode_t mode)
-{
-	char p[512], *s;
-
-	snprintf(p, sizeof(p), "%s", path);
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, mode);
-}
-
 static int
 exists(const char *dir, const char *name)
 {
@@ -104,7 +88,7 @@ open_ctx(const char *conf)
 		shk_ctx_close(ctx);
 	ctx = NULL;
 	snprintf(confdir, sizeof(confdir), "%s%s", root, SYSCONFDIR);
-	mkdirs(confdir, 0755);
+	tu_mkdirs(confdir, 0755);
 	tu_write(confdir, "sshhostkeys.conf", conf != NULL ? conf : "");
 	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
 }
@@ -119,13 +103,13 @@ setup(void)
 	snprintf(udir, sizeof(udir), "%s/.ssh2/hostkeys", home);
 	snprintf(sdir, sizeof(sdir), "%s/etc/ssh2/hostkeys", root);
 	snprintf(sshdir, sizeof(sshdir), "%s/.ssh", home);
-	mkdirs(home, 0755);
-	mkdirs(root, 0755);
+	tu_mkdirs(home, 0755);
+	tu_mkdirs(root, 0755);
 	{
 		char etc[400];
 
 		snprintf(etc, sizeof(etc), "%s/etc", root);
-		mkdirs(etc, 0755);
+		tu_mkdirs(etc, 0755);
 		tu_write(etc, "nsswitch.conf", "ssh_hostkeys: files ssh2\n");
 	}
 	setenv("HOME", home, 1);
@@ -310,7 +294,7 @@ START_TEST(test_keeps_unreadable_parts)
 	const struct shk_key *v[1] = {krsa};
 	char plain[SHK_SSH2_PLAIN_NAME_MAX], *after;
 
-	mkdirs(udir, 0700);
+	tu_mkdirs(udir, 0700);
 	ck_assert_int_eq(shk_ssh2_plain_name("alpha", 22, plain, sizeof(plain)), SHK_OK);
 	tu_write(udir, plain, old);
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_PLAIN, "alpha", 0, krsa, NULL), SHK_OK);
@@ -358,7 +342,7 @@ START_TEST(test_refusals)
 			 SHK_ERR_INVAL);
 	ck_assert(!exists(home, ".ssh2"));
 	/* A world-writable store is ignored by lookups: never written. */
-	mkdirs(udir, 0700);
+	tu_mkdirs(udir, 0700);
 	chmod(udir, 0777);
 	nerrors = 0;
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_PLAIN, "alpha", 0, ked, NULL),
@@ -403,7 +387,7 @@ START_TEST(test_remove_known_hosts_and_ssh2)
 	struct stat st;
 	size_t removed = 0;
 
-	mkdirs(sshdir, 0700);
+	tu_mkdirs(sshdir, 0700);
 	tu_write(sshdir, "known_hosts", kh_before);
 	snprintf(p, sizeof(p), "%s/known_hosts", sshdir);
 	chmod(p, 0600);
@@ -446,10 +430,10 @@ START_TEST(test_remove_system_scope_only)
 	size_t removed = 0;
 
 	snprintf(etcssh, sizeof(etcssh), "%s/etc/ssh", root);
-	mkdirs(etcssh, 0755);
+	tu_mkdirs(etcssh, 0755);
 	tu_write(etcssh, "ssh_known_hosts",
 	    "alpha ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
-	mkdirs(sshdir, 0700);
+	tu_mkdirs(sshdir, 0700);
 	tu_write(sshdir, "known_hosts", kh_before);
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_HASHED, "alpha", 0, ked, NULL), SHK_OK);
 	ck_assert_int_eq(add1(SHK_STORE_SYSTEM, SHK_FORMAT_PLAIN, "alpha", 0, ked, NULL), SHK_OK);
@@ -472,7 +456,7 @@ START_TEST(test_remove_refuses_symlinked_known_hosts)
 	char p[1024], target[600], *s;
 	size_t removed = 0;
 
-	mkdirs(sshdir, 0700);
+	tu_mkdirs(sshdir, 0700);
 	tu_write(home, "real_kh", kh_before);
 	snprintf(target, sizeof(target), "%s/real_kh", home);
 	snprintf(p, sizeof(p), "%s/known_hosts", sshdir);

@@ -78,6 +78,25 @@ tu_tmpdir(char *dir, size_t cap, const char *tag, mode_t mode)
 	ck_assert_int_eq(chmod(dir, mode), 0);
 }
 
+void
+tu_mkdirs(const char *path, mode_t mode)
+{
+	char buf[4096], *p;
+
+	ck_assert_uint_lt(strlen(path), sizeof(buf));
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		ck_assert_msg(mkdir(buf, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", buf,
+			      strerror(errno));
+		*p = '/';
+	}
+	ck_assert_msg(mkdir(buf, mode) == 0 || errno == EEXIST, "mkdir %s: %s", buf,
+		      strerror(errno));
+}
+
 /* Set by open_dirs: a pass met a directory it could not read. */
 static int unread_dirs;
 

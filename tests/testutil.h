@@ -32,6 +32,10 @@ void tu_write(const char *dir, const char *name, const char *text);
  */
 void tu_tmpdir(char *dir, size_t cap, const char *tag, mode_t mode);
 
+/* mkdir -p path: missing parents get 0755, path itself mode (both under
+ * the umask); each must be made or be there already. */
+void tu_mkdirs(const char *path, mode_t mode);
+
 /* rm -rf path, even through directories a test left unreadable; a path
  * that does not exist is fine, one that stays behind fails the test. */
 void tu_rmtree(const char *path);
