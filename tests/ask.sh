@@ -7,10 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v script >/dev/null || skip_all "no script(1) (util-linux)"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-mkdir -p "$R/etc" "$HOME"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
+t_root "files ssh2"
 ssh-keygen -q -t ed25519 -N '' -C '' -f "$TMPROOT/k"
 KEY=$TMPROOT/k.pub
 FP=$(ssh-keygen -l -f "$KEY" | cut -d' ' -f2)

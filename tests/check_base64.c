@@ -7,6 +7,7 @@
 
 #include "base64.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* RFC 4648 section 10 vectors. */
 static const struct {
@@ -104,8 +105,6 @@ main(void)
 {
 	Suite *s = suite_create("base64");
 	TCase *tc = tcase_create("base64");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_encode_vectors, 0, SHK_ARRAY_SIZE(vectors));
 	tcase_add_loop_test(tc, test_decode_vectors, 0, SHK_ARRAY_SIZE(vectors));
@@ -115,9 +114,5 @@ main(void)
 	tcase_add_test(tc, test_decode_small_buffer);
 	tcase_add_test(tc, test_encode_small_buffer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

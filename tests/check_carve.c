@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "carve.h"
+#include "testutil.h"
 
 START_TEST(test_carve_fits_and_aligns)
 {
@@ -54,16 +55,10 @@ main(void)
 {
 	Suite *s = suite_create("carve");
 	TCase *tc = tcase_create("carve");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_carve_fits_and_aligns);
 	tcase_add_test(tc, test_carve_overflow_sticks);
 	tcase_add_test(tc, test_carve_null_buffer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

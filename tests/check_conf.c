@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "log.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* The specification, written out independently of conf.c's table. */
 static const struct {
@@ -348,8 +349,6 @@ main(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("conf");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_defaults, 0, SHK_ARRAY_SIZE(defaults));
 	tcase_add_loop_test(tc, test_defaults_pass_checks, 0, SHK_ARRAY_SIZE(defaults));
@@ -363,9 +362,5 @@ main(void)
 	tcase_add_test(tc, test_counted);
 	tcase_add_test(tc, test_null_log);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -16,6 +16,8 @@
 
 #include <sshhostkeys.h>
 
+#include "testutil.h"
+
 #define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDuwhhB6NX/DoXQZKB2jvvqIAjfctgMk/DsQJ2HcmSSc"
 #define KEY_B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ5Js+CfdAYLtscW38wIIWHU+6vNkBOx6yzAvd49LZj"
 #define KEY_C "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5lUCRV30/ex7q9F+D3yNZl3LC4RL0ylLctJQiw7ies"
@@ -36,24 +38,11 @@ test_log(void *arg, const struct shk_diag *d)
 }
 
 static void
-write_file(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static void
 setup(void)
 {
 	char path[512];
 
-	snprintf(root, sizeof(root), "/tmp/shk-dispatch.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	tu_tmpdir(root, sizeof(root), "dispatch", 0700);
 	snprintf(path, sizeof(path), "%s/etc", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/scripted", root);
@@ -65,10 +54,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rmtree(root);
 }
 
 static struct shk_ctx *
@@ -78,7 +64,7 @@ open_ctx(const char *nss_line)
 	char text[512];
 
 	snprintf(text, sizeof(text), "# test\nhosts: files\nssh_hostkeys: %s\n", nss_line);
-	write_file("etc/nsswitch.conf", text);
+	tu_write(root, "etc/nsswitch.conf", text);
 	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
 	return ctx;
 }
@@ -104,8 +90,8 @@ START_TEST(test_success_returns_by_default)
 	struct shk_ctx *ctx = open_ctx("testa testb");
 	struct shk_keylist *kl;
 
-	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "host.example", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
@@ -120,8 +106,8 @@ START_TEST(test_success_continue_merges)
 	struct shk_ctx *ctx = open_ctx("testa [SUCCESS=continue] testb");
 	struct shk_keylist *kl;
 
-	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "host.example", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 2);
 	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
@@ -136,8 +122,8 @@ START_TEST(test_notfound_continues_and_can_return)
 	struct shk_ctx *ctx;
 	struct shk_keylist *kl;
 
-	write_file("scripted/testa", "status NOTFOUND\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status NOTFOUND\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ctx = open_ctx("testa testb");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
@@ -158,8 +144,8 @@ START_TEST(test_negated_action)
 	struct shk_keylist *kl;
 
 	/* UNAVAIL is "not SUCCESS": the order stops at testa. */
-	write_file("scripted/testa", "status UNAVAIL\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status UNAVAIL\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
 	shk_keylist_free(kl);
 	shk_ctx_close(ctx);
@@ -175,8 +161,9 @@ START_TEST(test_revocations_always_apply)
 
 	/* testa answers SUCCESS (return), yet testb's revocation counts and
 	 * its plain key does not. */
-	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey @revoked " KEY_A "\nkey " KEY_C "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	tu_write(root, "scripted/testb",
+	    "status SUCCESS\nkey @revoked " KEY_A "\nkey " KEY_C "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 2);
 	ck_assert(has_key(kl, KEY_A, SHK_MARKER_REVOKED));
@@ -203,7 +190,7 @@ verdict_for(const char *script, const char *presented, unsigned int port, int *f
 	struct shk_key *key;
 	enum shk_verdict out;
 
-	write_file("scripted/testa", script);
+	tu_write(root, "scripted/testa", script);
 	ck_assert_int_eq(shk_key_parse(presented, strlen(presented), &key), SHK_OK);
 	ck_assert_int_eq(shk_verify(ctx, "h.example", port, key, &v), SHK_OK);
 	out = v->verdict;
@@ -221,8 +208,8 @@ START_TEST(test_revocations_alone_do_not_stop)
 	struct shk_keylist *kl;
 
 	/* "@revoked *" in the first source must not hide the second one. */
-	write_file("scripted/testa", "status SUCCESS\nkey @revoked " KEY_C "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey @revoked " KEY_C "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 2);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
@@ -269,8 +256,8 @@ START_TEST(test_fallback_keys_not_listed)
 	struct shk_keylist *kl;
 
 	/* Fallback-only answers do not stop the order either. */
-	write_file("scripted/testa", "status SUCCESS\nkey @fallback " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey @fallback " KEY_A "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 2222, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
@@ -285,7 +272,7 @@ START_TEST(test_verify_only_source)
 	struct shk_verification *v;
 	struct shk_key *key;
 
-	write_file("scripted/testv", "status SUCCESS\nverdict 0\n");
+	tu_write(root, "scripted/testv", "status SUCCESS\nverdict 0\n");
 	ck_assert_int_eq(shk_key_parse(KEY_A, strlen(KEY_A), &key), SHK_OK);
 	ck_assert_int_eq(shk_verify(ctx, "h", 22, key, &v), SHK_OK);
 	ck_assert_int_eq(v->verdict, SHK_VERDICT_MATCH);
@@ -302,7 +289,7 @@ START_TEST(test_large_result_grows_buffer)
 	struct shk_keylist *kl;
 
 	/* 2000 copies of an ECDSA key need far more than the first buffer. */
-	write_file("scripted/testa", "status SUCCESS\nrepeat 2000\nkey " KEY_E "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nrepeat 2000\nkey " KEY_E "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 2000);
 	ck_assert(has_key(kl, KEY_E, SHK_MARKER_NONE));
@@ -317,8 +304,8 @@ START_TEST(test_bad_modules_skipped)
 	struct shk_sourcelist *sl;
 	struct shk_keylist *kl;
 
-	write_file("scripted/testabi", "status SUCCESS\nkey " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testabi", "status SUCCESS\nkey " KEY_A "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
@@ -341,14 +328,14 @@ START_TEST(test_nsswitch_reread_on_change)
 	struct shk_ctx *ctx = open_ctx("testa");
 	struct shk_keylist *kl;
 
-	write_file("scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
-	write_file("scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	tu_write(root, "scripted/testb", "status SUCCESS\nkey " KEY_B "\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
 	shk_keylist_free(kl);
 	/* A different size is enough for the change to be seen even within
 	 * one mtime tick. */
-	write_file("etc/nsswitch.conf", "ssh_hostkeys:   testb\n");
+	tu_write(root, "etc/nsswitch.conf", "ssh_hostkeys:   testb\n");
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
@@ -399,8 +386,6 @@ main(void)
 {
 	Suite *s = suite_create("dispatch");
 	TCase *tc = tcase_create("dispatch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_success_returns_by_default);
@@ -419,9 +404,5 @@ main(void)
 	tcase_add_test(tc, test_bad_host_refused);
 	tcase_add_test(tc, test_relative_root_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -9,7 +9,6 @@
 #include <check.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "base64.h"
 #include "hostspec.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -89,14 +89,7 @@ module_open(void)
 static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR"), *dir = getenv("SSHHOSTKEYS_MODULE_DIR");
-	char path[512];
-	shk_module_entry_fn *entry;
-
-	snprintf(root, sizeof(root), "%s/shk-files.XXXXXX",
-		 tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
+	tu_tmpdir(root, sizeof(root), "files", 0755);
 	mkdir_mode(root, "/etc", 0755);
 	mkdir_mode(root, "/etc/ssh", 0755);
 	mkdir_mode(root, "/home", 0755);
@@ -109,13 +102,7 @@ setup(void)
 	copy_file(TESTDATADIR "/kh/user_known_hosts", user_kh, 0600);
 	copy_file(TESTDATADIR "/kh/ssh_known_hosts", sys_kh, 0644);
 
-	ck_assert_msg(dir != NULL, "SSHHOSTKEYS_MODULE_DIR is not set");
-	snprintf(path, sizeof(path), "%s/sshhostkeys_files.so", dir);
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	ck_assert_msg(dl != NULL, "%s", dlerror());
-	*(void **)&entry = dlsym(dl, SHK_MODULE_ENTRY);
-	ck_assert_ptr_nonnull(entry);
-	mod = entry();
+	mod = tu_module_load("files", &dl);
 
 	memset(&env, 0, sizeof(env));
 	env.abi_version = SHK_MODULE_ABI_VERSION;
@@ -129,15 +116,6 @@ setup(void)
 	state = NULL;
 }
 
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 teardown(void)
 {
@@ -147,26 +125,19 @@ teardown(void)
 	if (dl != NULL)
 		dlclose(dl);
 	dl = NULL;
-	chmod(home, 0755);
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(root);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/*
- * Look host up as the dispatcher would: a buffer of 1 byte first, then
- * doubled after each TRYAGAIN + ERANGE. *bufp is the final buffer.
- */
+/* Look spec up as the dispatcher would (tu_module_lookup: a buffer of one
+ * byte first, grown on ERANGE). *bufp is the final buffer. */
 static enum shk_nss_status
 lookup(const char *spec, unsigned int port_in, const char *keytype,
        struct shk_module_result *res, char **bufp)
 {
 	char host[SHK_HOST_MAX + 1], khname[SHK_KH_NAME_MAX];
 	struct shk_module_query q;
-	enum shk_nss_status st;
-	size_t len;
-	char *buf = NULL;
-	int err, rounds = 0;
 
 	memset(&q, 0, sizeof(q));
 	ck_assert_int_eq(shk_hostspec_parse(spec, port_in, host, sizeof(host), &q.port, NULL),
@@ -175,20 +146,7 @@ lookup(const char *spec, unsigned int port_in, const char *keytype,
 	q.host = host;
 	q.kh_name = khname;
 	q.keytype = keytype;
-	for (len = 1;; len *= 2) {
-		/* Exactly len bytes, so a write past the end is caught by ASan. */
-		buf = malloc(len);
-		ck_assert_ptr_nonnull(buf);
-		err = 0;
-		st = mod->lookup(state, &q, res, buf, len, &err);
-		if (st != SHK_NSS_TRYAGAIN)
-			break;
-		ck_assert_int_eq(err, ERANGE);
-		free(buf);
-		ck_assert_int_lt(++rounds, 30);
-	}
-	*bufp = buf;
-	return st;
+	return tu_module_lookup(mod, state, &q, res, bufp);
 }
 
 /* Blob of a fixture public key. */
@@ -517,8 +475,6 @@ main(void)
 {
 	Suite *s = suite_create("files_module");
 	TCase *tc = tcase_create("files_module");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_abi);
@@ -532,9 +488,5 @@ main(void)
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_open_refuses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -11,32 +11,9 @@
 #include "fingerprint.h"
 #include "key.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
-
-static char *
-slurp(const char *name, size_t *lenp)
-{
-	char path[512], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), KEYDIR "%s", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = (size_t)n;
-	return buf;
-}
 
 /* draft-huima-babble-01 vectors. */
 static const struct {
@@ -118,7 +95,7 @@ ref_fp(const char *base, const char *suffix)
 	char name[128], *buf, *fp;
 
 	snprintf(name, sizeof(name), "%s.%s", base, suffix);
-	buf = slurp(name, NULL);
+	buf = tu_slurp(KEYDIR, name, NULL);
 	fp = strchr(buf, ' ');
 	ck_assert_ptr_nonnull(fp);
 	fp++;
@@ -136,7 +113,7 @@ START_TEST(test_like_ssh_keygen)
 	struct shk_key *k = NULL;
 
 	snprintf(name, sizeof(name), "%s.pub", base);
-	pub = slurp(name, NULL);
+	pub = tu_slurp(KEYDIR, name, NULL);
 	want = ref_fp(base, fp_kinds[kind].suffix);
 	/* The public API path. */
 	ck_assert_int_eq(shk_key_parse(pub, strlen(pub), &k), SHK_OK);
@@ -160,9 +137,9 @@ START_TEST(test_bits)
 	struct shk_key *k = NULL;
 
 	snprintf(name, sizeof(name), "%s.pub", fp_files[_i]);
-	pub = slurp(name, NULL);
+	pub = tu_slurp(KEYDIR, name, NULL);
 	snprintf(name, sizeof(name), "%s.l-sha256", fp_files[_i]);
-	ref = slurp(name, NULL);
+	ref = tu_slurp(KEYDIR, name, NULL);
 	ck_assert_int_eq(shk_key_parse(pub, strlen(pub), &k), SHK_OK);
 	ck_assert_uint_eq(shk_key_bits(k), strtoul(ref, NULL, 10));
 	shk_key_free(k);
@@ -250,8 +227,6 @@ main(void)
 {
 	Suite *s = suite_create("fingerprint");
 	TCase *tc = tcase_create("fingerprint");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_babble_spec, 0, SHK_ARRAY_SIZE(babble_spec));
 	tcase_add_loop_test(tc, test_babble_openssh, 0, SHK_ARRAY_SIZE(babble_ossh));
@@ -263,9 +238,5 @@ main(void)
 	tcase_add_test(tc, test_load_file);
 	tcase_add_test(tc, test_api_args);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

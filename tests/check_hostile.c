@@ -25,6 +25,7 @@
 #include "base64.h"
 #include "log.h"
 #include "ssh2name.h"
+#include "testutil.h"
 
 #define HOST "good.example"
 #define KH "etc/ssh/ssh_known_hosts"
@@ -605,9 +606,7 @@ setup(void)
 	const char *dirs[] = {"etc", "etc/ssh", "etc/ssh2", SSH2DIR, "home", "home/.ssh"};
 	size_t i;
 
-	snprintf(root, sizeof(root), "/tmp/shk-hostile.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
+	tu_tmpdir(root, sizeof(root), "hostile", 0755);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		ck_assert_int_eq(mkdir(path_of(dirs[i]), 0755), 0);
 	setenv("HOME", path_of("home"), 1);
@@ -622,12 +621,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[600];
-
 	shk_key_free(evil_key);
 	evil_key = NULL;
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", root, root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rmtree(root);
 }
 
 START_TEST(test_hostile)
@@ -707,11 +703,5 @@ hostile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hostile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(hostile_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "hostspec.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* Specs that parse: spec, port argument, canonical host, port. */
 static const struct {
@@ -238,8 +239,6 @@ main(void)
 {
 	Suite *s = suite_create("hostspec");
 	TCase *tc = tcase_create("hostspec");
-	SRunner *sr;
-	int failed;
 
 	memset(long_name, 'a', SHK_HOST_MAX + 1);
 	memset(max_name, 'b', SHK_HOST_MAX);
@@ -252,9 +251,5 @@ main(void)
 	tcase_add_test(tc, test_kh_name_range);
 	tcase_add_test(tc, test_public_parse);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -10,33 +10,9 @@
 #include "base64.h"
 #include "key.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
-
-/* The whole fixture file, NUL-terminated; the test fails if unreadable. */
-static char *
-slurp(const char *name, size_t *lenp)
-{
-	char path[512], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), KEYDIR "%s", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = (size_t)n;
-	return buf;
-}
 
 /* Good keys: ssh-keygen -l's bits, label and comment for each. */
 static const struct {
@@ -67,9 +43,9 @@ START_TEST(test_good_keys)
 	unsigned long want_bits;
 
 	snprintf(name, sizeof(name), "%s.pub", good[_i].file);
-	pub = slurp(name, &publen);
+	pub = tu_slurp(KEYDIR, name, &publen);
 	snprintf(name, sizeof(name), "%s.l-sha256", good[_i].file);
-	ref = slurp(name, NULL);
+	ref = tu_slurp(KEYDIR, name, NULL);
 	memset(&err, 0, sizeof(err));
 	ck_assert_msg(shk_key_from_line(pub, publen, &k, &err) == SHK_OK, "%s: %s",
 		      good[_i].file, err.msg);
@@ -115,7 +91,7 @@ static const char *bad_reasons[] = {
 
 START_TEST(test_bad_keys)
 {
-	char *buf = slurp("bad.pub", NULL), *line, *save = NULL;
+	char *buf = tu_slurp(KEYDIR, "bad.pub", NULL), *line, *save = NULL;
 	struct shk_key *k;
 	struct shk_error err;
 	size_t seen = 0;
@@ -167,7 +143,7 @@ put_cstr(struct blob *bl, const char *s)
 static void
 fixture_blob(const char *name, struct blob *bl)
 {
-	char *buf = slurp(name, NULL), *sp, *b64;
+	char *buf = tu_slurp(KEYDIR, name, NULL), *sp, *b64;
 
 	sp = strchr(buf, ' ');
 	ck_assert_ptr_nonnull(sp);
@@ -264,7 +240,8 @@ END_TEST
 /* ssh-keygen fingerprints the re-encoded key: our blob must match. */
 START_TEST(test_rsa_zeros_canonical)
 {
-	char *a = slurp("rsa-zeros.pub", NULL), *b = slurp("rsa1024.pub", NULL);
+	char *a = tu_slurp(KEYDIR, "rsa-zeros.pub", NULL);
+	char *b = tu_slurp(KEYDIR, "rsa1024.pub", NULL);
 	struct shk_key *ka = NULL, *kb = NULL;
 	struct shk_error err;
 
@@ -411,7 +388,7 @@ END_TEST
 
 START_TEST(test_unknown_opaque)
 {
-	char *buf = slurp("unknown.pub", NULL);
+	char *buf = tu_slurp(KEYDIR, "unknown.pub", NULL);
 	struct shk_key *k = NULL;
 	struct shk_error err;
 	unsigned int bits = 99;
@@ -495,7 +472,7 @@ END_TEST
 
 START_TEST(test_line_forms)
 {
-	char *pub = slurp("ed25519.pub", NULL), line[512], *sp;
+	char *pub = tu_slurp(KEYDIR, "ed25519.pub", NULL), line[512], *sp;
 	struct shk_key *k = NULL;
 	struct shk_error err;
 
@@ -556,8 +533,6 @@ main(void)
 {
 	Suite *s = suite_create("key");
 	TCase *tc = tcase_create("key");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_good_keys, 0, SHK_ARRAY_SIZE(good));
 	tcase_add_test(tc, test_bad_keys);
@@ -573,9 +548,5 @@ main(void)
 	tcase_add_test(tc, test_line_forms);
 	tcase_add_test(tc, test_new_equal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -15,6 +15,7 @@
 #include "khindex.h"
 #include "knownhosts.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* Offsets of the on-disk format (docs/performance.md, "Index cache"). */
 #define OFF_NREC 72
@@ -265,21 +266,14 @@ END_TEST
 static void
 setup_dir(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/khx.XXXXXX",
-		 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	chmod(tmpdir, 0700);
+	tu_tmpdir(tmpdir, sizeof(tmpdir), "khx", 0700);
 	make_store();
 }
 
 static void
 teardown_dir(void)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	tu_rmtree(tmpdir);
 }
 
 static char *
@@ -316,17 +310,7 @@ save_store_index(void)
 static unsigned char *
 read_index(size_t *len)
 {
-	unsigned char *buf;
-	struct stat st;
-	FILE *f;
-
-	ck_assert_int_eq(stat(index_path(), &st), 0);
-	*len = (size_t)st.st_size;
-	ck_assert_ptr_nonnull(buf = malloc(*len + 1));
-	ck_assert_ptr_nonnull(f = fopen(index_path(), "rb"));
-	ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
-	fclose(f);
-	return buf;
+	return (unsigned char *)tu_slurp(NULL, index_path(), len);
 }
 
 static void
@@ -616,8 +600,6 @@ main(void)
 {
 	Suite *s = suite_create("khindex");
 	TCase *tc = tcase_create("memory"), *td = tcase_create("disk");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_hmac_matches_reference, 0, SHK_ARRAY_SIZE(keylens));
 	tcase_add_test(tc, test_hmac_long_key_refused);
@@ -635,9 +617,5 @@ main(void)
 	tcase_add_loop_test(td, test_forged, 0, SHK_ARRAY_SIZE(forged));
 	tcase_add_loop_test(td, test_bad_mode_or_owner, 0, 6);
 	suite_add_tcase(s, td);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -9,6 +9,7 @@
 #include "fmap.h"
 #include "knownhosts.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define ED "AAAAC3NzaC1lZDI1NTE5AAAAIDn41J2aktjYTttkHZuG3YazhTYUzpP3bFRkLbQXuMYe"
 
@@ -325,8 +326,6 @@ main(void)
 {
 	Suite *s = suite_create("knownhosts");
 	TCase *tc = tcase_create("knownhosts");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_lines, 0, SHK_ARRAY_SIZE(lines));
 	tcase_add_test(tc, test_nul_in_line);
@@ -336,9 +335,5 @@ main(void)
 	tcase_add_test(tc, test_keygen_hashed);
 	tcase_add_test(tc, test_hash_name_roundtrip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

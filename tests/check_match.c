@@ -7,6 +7,7 @@
 
 #include "match.h"
 #include "shk.h"
+#include "testutil.h"
 
 /* Whole-string globs, case-sensitive. */
 static const struct {
@@ -166,8 +167,6 @@ main(void)
 {
 	Suite *s = suite_create("match");
 	TCase *tc = tcase_create("match");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_glob, 0, SHK_ARRAY_SIZE(globs));
@@ -176,9 +175,5 @@ main(void)
 	tcase_add_test(tc, test_counted);
 	tcase_add_test(tc, test_many_stars);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -15,6 +15,8 @@
 
 #include <sshhostkeys/module.h>
 
+#include "testutil.h"
+
 static const char *
 moduledir(void)
 {
@@ -54,17 +56,11 @@ check_one(const char *path, const char *name)
 {
 	static const char *internals[] = {"shk_b64_decode", "shk_kh_parse_line",
 					  "shk_carve_alloc", "shk_key_check_blob"};
-	shk_module_entry_fn *entry;
 	const struct shk_module *m;
 	void *dl;
 	size_t i;
 
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	ck_assert_msg(dl != NULL, "%s: %s", path, dlerror());
-	*(void **)&entry = dlsym(dl, SHK_MODULE_ENTRY);
-	ck_assert_msg(entry != NULL, "%s: no %s", path, SHK_MODULE_ENTRY);
-	m = entry();
-	ck_assert_ptr_nonnull(m);
+	m = tu_module_load(name, &dl);
 	ck_assert_uint_eq(m->abi_version, SHK_MODULE_ABI_VERSION);
 	ck_assert_str_eq(m->name, name);
 	ck_assert_ptr_nonnull(m->open);
@@ -88,14 +84,8 @@ main(void)
 {
 	Suite *s = suite_create("modules");
 	TCase *tc = tcase_create("dlopen");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_every_module_loads);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include "nsswitch.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define LONG63 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"
 #define SRC16 "a b c d e f g h i j k l m n o p"
@@ -355,8 +356,6 @@ main(void)
 {
 	Suite *s = suite_create("nsswitch");
 	TCase *tc = tcase_create("nsswitch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_parse_file_table, 0, SHK_ARRAY_SIZE(files));
 	tcase_add_loop_test(tc, test_canonical_roundtrip, 0, SHK_ARRAY_SIZE(files));
@@ -367,9 +366,5 @@ main(void)
 	tcase_add_test(tc, test_format_range);
 	tcase_add_test(tc, test_format_empty);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -22,6 +22,7 @@
 #include <sshhostkeys.h>
 
 #include "prompt.h"
+#include "testutil.h"
 
 #define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDuwhhB6NX/DoXQZKB2jvvqIAjfctgMk/DsQJ2HcmSSc"
 #define KEY_B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEZ5Js+CfdAYLtscW38wIIWHU+6vNkBOx6yzAvd49LZj"
@@ -44,16 +45,6 @@ test_log(void *arg, const struct shk_diag *d)
 }
 
 static void
-write_file(const char *path, const char *text)
-{
-	FILE *f;
-
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static void
 setup(void)
 {
 	char path[512];
@@ -61,9 +52,7 @@ setup(void)
 	/* A controlling terminal of whoever runs the suite must not be
 	 * asked: each test runs in its own session. */
 	(void)setsid();
-	snprintf(root, sizeof(root), "/tmp/shk-policy.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
+	tu_tmpdir(root, sizeof(root), "policy", 0755);
 	snprintf(path, sizeof(path), "%s/etc", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	/* SYSCONFDIR may be deep (make distcheck installs under its own
@@ -82,7 +71,7 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/.ssh", home);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
-	write_file(path, "ssh_hostkeys: files ssh2\n");
+	tu_write(NULL, path, "ssh_hostkeys: files ssh2\n");
 	setenv("HOME", home, 1);
 	logged[0] = '\0';
 }
@@ -90,10 +79,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rmtree(root);
 }
 
 static void
@@ -103,7 +89,7 @@ set_policy(const char *policy)
 
 	snprintf(path, sizeof(path), "%s%s/sshhostkeys.conf", root, SYSCONFDIR);
 	snprintf(text, sizeof(text), "policy = %s\nhost_key_format = plain\n", policy);
-	write_file(path, text);
+	tu_write(NULL, path, text);
 }
 
 /* The user's ssh-owned known_hosts file holds these lines. */
@@ -113,7 +99,7 @@ known_hosts(const char *text)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home);
-	write_file(path, text);
+	tu_write(NULL, path, text);
 }
 
 static struct shk_ctx *
@@ -736,11 +722,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(policy_suite());
 }

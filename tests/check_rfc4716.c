@@ -13,32 +13,9 @@
 #include "log.h"
 #include "rfc4716.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define KEYDIR TESTDATADIR "/keys/"
-
-static char *
-slurp(const char *name, size_t *lenp)
-{
-	char path[512], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), KEYDIR "%s", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = (size_t)n;
-	return buf;
-}
 
 static struct shk_key *
 load_pub(const char *base)
@@ -48,7 +25,7 @@ load_pub(const char *base)
 	struct shk_error err;
 
 	snprintf(name, sizeof(name), "%s.pub", base);
-	buf = slurp(name, NULL);
+	buf = tu_slurp(KEYDIR, name, NULL);
 	ck_assert_int_eq(shk_key_from_line(buf, strlen(buf), &k, &err), SHK_OK);
 	free(buf);
 	return k;
@@ -58,7 +35,7 @@ load_pub(const char *base)
 static char *
 ed25519_b64(void)
 {
-	char *buf = slurp("ed25519.pub", NULL), *b, *out;
+	char *buf = tu_slurp(KEYDIR, "ed25519.pub", NULL), *b, *out;
 
 	b = strchr(buf, ' ') + 1;
 	b[strcspn(b, " \n")] = '\0';
@@ -96,7 +73,7 @@ START_TEST(test_ssh_keygen_exports)
 	unsigned long lines = 0;
 
 	snprintf(name, sizeof(name), "%s.rfc", rfc_files[_i]);
-	buf = slurp(name, &len);
+	buf = tu_slurp(KEYDIR, name, &len);
 	ck_assert_int_eq(shk_rfc4716_parse_block(buf, len, &k, &consumed, &lines, &err), SHK_OK);
 	ck_assert_str_eq(k->type, want->type);
 	ck_assert(shk_key_equal_blob(k->type, k->blob, k->bloblen, want->type, want->blob,
@@ -334,7 +311,7 @@ END_TEST
 START_TEST(test_format_matches_ssh_keygen)
 {
 	struct shk_key *k = load_pub("rsa");
-	char *text = NULL, *want = slurp("rsa.rfc", NULL), *wb, *tb;
+	char *text = NULL, *want = tu_slurp(KEYDIR, "rsa.rfc", NULL), *wb, *tb;
 
 	ck_assert_int_eq(shk_rfc4716_format(k, &text, NULL), SHK_OK);
 	wb = strchr(strstr(want, "Comment:"), '\n') + 1;
@@ -481,7 +458,7 @@ check_mixed(const char *buf, size_t len)
 START_TEST(test_keyfile_mixed)
 {
 	size_t len;
-	char *buf = slurp("mixed.keys", &len);
+	char *buf = tu_slurp(KEYDIR, "mixed.keys", &len);
 
 	check_mixed(buf, len);
 	free(buf);
@@ -492,7 +469,7 @@ END_TEST
 START_TEST(test_keyfile_mixed_eols)
 {
 	size_t len, i, o = 0;
-	char *buf = slurp("mixed.keys", &len), *conv = malloc(2 * len + 1);
+	char *buf = tu_slurp(KEYDIR, "mixed.keys", &len), *conv = malloc(2 * len + 1);
 
 	for (i = 0; i < len; i++) {
 		if (buf[i] == '\n') {
@@ -512,7 +489,7 @@ END_TEST
 START_TEST(test_keyfile_stop)
 {
 	size_t len, nfound = 0;
-	char *buf = slurp("mixed.keys", &len);
+	char *buf = tu_slurp(KEYDIR, "mixed.keys", &len);
 	struct seen s;
 
 	memset(&s, 0, sizeof(s));
@@ -570,7 +547,7 @@ END_TEST
 START_TEST(test_keyfile_prefixes)
 {
 	size_t len, cut, nfound;
-	char *buf = slurp("mixed.keys", &len), *copy;
+	char *buf = tu_slurp(KEYDIR, "mixed.keys", &len), *copy;
 	struct seen s;
 
 	for (cut = 0; cut <= len; cut++) {
@@ -594,8 +571,6 @@ main(void)
 	Suite *s = suite_create("rfc4716");
 	TCase *tc = tcase_create("rfc4716");
 	TCase *tk = tcase_create("keyfile");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_ssh_keygen_exports, 0, SHK_ARRAY_SIZE(rfc_files));
 	tcase_add_loop_test(tc, test_line_endings, 0, SHK_ARRAY_SIZE(eols));
@@ -613,9 +588,5 @@ main(void)
 	tcase_add_test(tk, test_keyfile_long_line);
 	tcase_add_test(tk, test_keyfile_prefixes);
 	suite_add_tcase(s, tk);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "base64.h"
 #include "shk.h"
+#include "testutil.h"
 
 #define FIXTURES TESTDATADIR "/ssh2"
 #define ALPHA_HASHED "keys_aef40c80e9d5ae333c70320601cdea78aa7f49c80891cabca7e3e85c22757f6a"
@@ -71,57 +71,11 @@ log_has(const char *s)
 }
 
 static void
-mkdirs(const char *path)
-{
-	char buf[512], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		ck_assert(mkdir(buf, 0755) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-	ck_assert(mkdir(buf, 0755) == 0 || errno == EEXIST);
-}
-
-static void
-put(const char *dir, const char *name, const char *content)
-{
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	ck_assert_int_eq(fputs(content, f) >= 0, 1);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static char *
-slurp(const char *fixture)
-{
-	char path[600], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, fixture);
-	ck_assert_ptr_nonnull(f = fopen(path, "r"));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(buf = calloc(1, (size_t)n + 1));
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
-static void
 put_fixture(const char *dir, const char *name, const char *fixture)
 {
-	char *s = slurp(fixture);
+	char *s = tu_slurp(FIXTURES, fixture, NULL);
 
-	put(dir, name, s);
+	tu_write(dir, name, s);
 	free(s);
 }
 
@@ -129,14 +83,15 @@ put_fixture(const char *dir, const char *name, const char *fixture)
 static void
 put_salt(const char *dir)
 {
-	put(dir, "salt", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+	tu_write(dir, "salt",
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 }
 
 /* Blob of the key in a one-line .pub fixture. */
 static size_t
 fixture_blob(const char *fixture, unsigned char *out, size_t cap)
 {
-	char *s = slurp(fixture), *b, *e;
+	char *s = tu_slurp(FIXTURES, fixture, NULL), *b, *e;
 	size_t n = 0;
 
 	ck_assert_ptr_nonnull(b = strchr(s, ' '));
@@ -157,29 +112,15 @@ module_open(void)
 static void
 setup(void)
 {
-	const char *mdir = getenv("SSHHOSTKEYS_MODULE_DIR");
-	shk_module_entry_fn *entry;
-	char path[600];
-
 	umask(022);
-	ck_assert_ptr_nonnull(mdir);
-	snprintf(path, sizeof(path), "%s/sshhostkeys_ssh2.so", mdir);
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (dl == NULL)
-		ck_abort_msg("dlopen %s: %s", path, dlerror());
-	*(void **)&entry = dlsym(dl, SHK_MODULE_ENTRY);
-	ck_assert_ptr_nonnull(entry);
-	ck_assert_ptr_nonnull(mod = entry());
-
-	snprintf(tmp, sizeof(tmp), "%s/shk-ssh2.XXXXXX",
-		 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	mod = tu_module_load("ssh2", &dl);
+	tu_tmpdir(tmp, sizeof(tmp), "ssh2", 0700);
 	snprintf(home, sizeof(home), "%s/home", tmp);
 	snprintf(root, sizeof(root), "%s/root", tmp);
 	snprintf(udir, sizeof(udir), "%s/.ssh2/hostkeys", home);
 	snprintf(sdir, sizeof(sdir), "%s/etc/ssh2/hostkeys", root);
-	mkdirs(home);
-	mkdirs(root);
+	tu_mkdirs(home, 0755);
+	tu_mkdirs(root, 0755);
 
 	memset(&env, 0, sizeof(env));
 	env.abi_version = SHK_MODULE_ABI_VERSION;
@@ -195,64 +136,32 @@ setup(void)
 	nlog_info_tectia = 0;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 teardown(void)
 {
 	if (mstate != NULL)
 		mod->close(mstate);
 	mstate = NULL;
-	/* A test may have left a directory unreadable or world-writable. */
-	chmod(udir, 0755);
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(tmp);
 	if (dl != NULL)
 		dlclose(dl);
 	dl = NULL;
 }
 
-/*
- * Look up with a 1-byte buffer, doubling it until the module stops
- * answering TRYAGAIN/ERANGE. *bufp is the caller's (free()).
- */
+/* The query as the dispatcher would make it; *bufp is the caller's (free()). */
 static enum shk_nss_status
 lookup(const char *host, unsigned int port, const char *keytype,
        struct shk_module_result *res, char **bufp)
 {
 	struct shk_module_query q;
-	enum shk_nss_status st;
-	size_t len = 1;
-	char *buf = NULL;
-	int err, rounds = 0;
 
 	memset(&q, 0, sizeof(q));
 	q.host = host;
 	q.port = port;
 	q.keytype = keytype;
 	q.kh_name = host;
-	for (;;) {
-		free(buf);
-		ck_assert_ptr_nonnull(buf = malloc(len));
-		err = 0;
-		memset(res, 0, sizeof(*res));
-		st = mod->lookup(mstate, &q, res, buf, len, &err);
-		if (st != SHK_NSS_TRYAGAIN || err != ERANGE)
-			break;
-		ck_assert_int_lt(++rounds, 20);
-		len *= 2;
-	}
-	/* Every answer with keys must have needed more than one byte. */
-	if (st == SHK_NSS_SUCCESS)
-		ck_assert_int_gt(rounds, 0);
-	*bufp = buf;
-	return st;
+	memset(res, 0, sizeof(*res));
+	return tu_module_lookup(mod, mstate, &q, res, bufp);
 }
 
 /* The single key found must be the one of the given .pub fixture. */
@@ -292,7 +201,7 @@ START_TEST(test_plain)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
 	module_open();
 	ck_assert_int_eq(lookup("alpha.example.com", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -314,7 +223,7 @@ START_TEST(test_plain_ipv6)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_2222_fe80::1.pub", "host_ecdsa.rfc");
 	module_open();
 	ck_assert_int_eq(lookup("fe80::1", 2222, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -329,7 +238,7 @@ START_TEST(test_hashed)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	module_open();
@@ -347,7 +256,7 @@ START_TEST(test_hashed_wins)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
@@ -363,8 +272,8 @@ START_TEST(test_user_beats_system)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.rfc");
 	put_fixture(sdir, "key_22_beta.pub", "host_rsa.pub");
@@ -384,8 +293,8 @@ START_TEST(test_system_only_no_home)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	env.home = NULL;
@@ -403,9 +312,9 @@ START_TEST(test_conf_dirs)
 
 	snprintf(alt_u, sizeof(alt_u), "%s/alt", home);
 	snprintf(alt_s, sizeof(alt_s), "%s/opt/hk", root);
-	mkdirs(alt_u);
-	mkdirs(alt_s);
-	mkdirs(udir);
+	tu_mkdirs(alt_u, 0755);
+	tu_mkdirs(alt_s, 0755);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(alt_u, "key_22_alpha.pub", "host_ecdsa.pub");
 	put_fixture(alt_s, "key_22_beta.pub", "host_rsa.pub");
@@ -439,7 +348,7 @@ START_TEST(test_bad_salt_falls_back)
 	struct shk_module_result res;
 	char *buf, path[600], target[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
 	snprintf(path, sizeof(path), "%s/salt", udir);
@@ -447,18 +356,18 @@ START_TEST(test_bad_salt_falls_back)
 	case SALT_MISSING:
 		break;
 	case SALT_EMPTY:
-		put(udir, "salt", "");
+		tu_write(udir, "salt", "");
 		break;
 	case SALT_SHORT:
-		put(udir, "salt", "0001020304\n");
+		tu_write(udir, "salt", "0001020304\n");
 		break;
 	case SALT_NOTHEX:
-		put(udir, "salt",
+		tu_write(udir, "salt",
 		    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1z\n");
 		break;
 	case SALT_SYMLINK:
 		snprintf(target, sizeof(target), "%s/real-salt", tmp);
-		put(tmp, "real-salt",
+		tu_write(tmp, "real-salt",
 		    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 		ck_assert_int_eq(symlink(target, path), 0);
 		break;
@@ -501,8 +410,8 @@ START_TEST(test_tectia_ignored)
 	char *buf, big[4096];
 	int err = 0;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_salt(udir);
 	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
 	put_fixture(sdir, TECTIA_FILE, "host_rsa.rfc");
@@ -536,7 +445,7 @@ START_TEST(test_world_writable_dir)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	ck_assert_int_eq(chmod(udir, 0777), 0);
 	module_open();
@@ -545,7 +454,7 @@ START_TEST(test_world_writable_dir)
 	ck_assert(log_has("writable by others"));
 	ck_assert(log_has("store ignored"));
 	/* The system directory still answers. */
-	mkdirs(sdir);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	assert_one_key(&res, "host_rsa.pub", "ssh-rsa", sdir, "key_22_alpha.pub");
@@ -559,7 +468,7 @@ START_TEST(test_group_writable_file)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(chmod(path, 0664), 0);
@@ -575,8 +484,8 @@ START_TEST(test_symlinked_key_refused)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(symlink(FIXTURES "/host_ed25519.pub", path), 0);
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
@@ -594,7 +503,7 @@ START_TEST(test_fifo_refused)
 	struct shk_module_result res;
 	char *buf, path[600];
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	snprintf(path, sizeof(path), "%s/key_22_alpha.pub", udir);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
 	module_open();
@@ -619,7 +528,7 @@ START_TEST(test_multi_key_file)
 	char *buf;
 	size_t i, n;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
@@ -657,10 +566,10 @@ START_TEST(test_type_filter)
 	char *buf;
 	size_t i;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
-	put(sdir, "key_22_alpha.pub", "ssh-dss AAAAB3NzaC1kc3MAAAA= nothing\n");
+	tu_write(sdir, "key_22_alpha.pub", "ssh-dss AAAAB3NzaC1kc3MAAAA= nothing\n");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, type_filters[_i].keytype, &res, &buf),
 			 type_filters[_i].want);
@@ -677,8 +586,8 @@ START_TEST(test_conf_empty_turns_off)
 	struct shk_module_result res;
 	char *buf;
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
 	conf_user = "";
@@ -700,7 +609,7 @@ START_TEST(test_no_store)
 	free(buf);
 	ck_assert_int_eq(mod->check(mstate), 0);
 	/* An empty but readable directory knows nothing: NOTFOUND. */
-	mkdirs(sdir);
+	tu_mkdirs(sdir, 0755);
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
 }
@@ -715,7 +624,7 @@ START_TEST(test_bad_query_host)
 	char buf[4096];
 	int err = 0;
 
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	module_open();
 	memset(&q, 0, sizeof(q));
@@ -732,16 +641,16 @@ START_TEST(test_check_lint)
 {
 	char path[600];
 
-	mkdirs(udir);
-	mkdirs(sdir);
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");		/* fine */
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");		/* fine */
 	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");			/* 1 */
-	put(udir, "notes.txt", "hello\n");				/* 1 */
+	tu_write(udir, "notes.txt", "hello\n");				/* 1 */
 	put_fixture(udir, "key_22_Alpha.pub", "host_rsa.pub");		/* 1 */
-	put(sdir, "salt", "xyz\n");					/* 1 */
-	put(sdir, "key_22_broken.pub", "ssh-ed25519 !!!notbase64\n");	/* 2 */
+	tu_write(sdir, "salt", "xyz\n");					/* 1 */
+	tu_write(sdir, "key_22_broken.pub", "ssh-ed25519 !!!notbase64\n");	/* 2 */
 	snprintf(path, sizeof(path), "%s/key_22_link.pub", sdir);
 	ck_assert_int_eq(symlink(FIXTURES "/host_rsa.pub", path), 0); /* 1 */
 	module_open();
@@ -760,7 +669,7 @@ END_TEST
 
 START_TEST(test_check_clean)
 {
-	mkdirs(udir);
+	tu_mkdirs(udir, 0755);
 	put_salt(udir);
 	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
@@ -775,8 +684,6 @@ main(void)
 {
 	Suite *s = suite_create("ssh2_module");
 	TCase *tc = tcase_create("ssh2_module");
-	SRunner *sr;
-	int failed;
 
 	if (getenv("SSHHOSTKEYS_MODULE_DIR") == NULL) {
 		fprintf(stderr, "SSHHOSTKEYS_MODULE_DIR is not set: skipped\n");
@@ -805,9 +712,5 @@ main(void)
 	tcase_add_test(tc, test_check_lint);
 	tcase_add_test(tc, test_check_clean);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "shk.h"
 #include "ssh2name.h"
+#include "testutil.h"
 
 /* Salt = bytes 00..1f; names checked with
  * printf %s "22:alpha" | openssl dgst -sha256 -mac HMAC -macopt hexkey:0001..1f */
@@ -265,8 +266,6 @@ main(void)
 {
 	Suite *s = suite_create("ssh2name");
 	TCase *tc = tcase_create("ssh2name");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_hashed_vectors, 0, SHK_ARRAY_SIZE(hashed_vectors));
 	tcase_add_test(tc, test_hashed_small_buffer);
@@ -278,9 +277,5 @@ main(void)
 	tcase_add_test(tc, test_names_too_long);
 	tcase_add_loop_test(tc, test_classify, 0, SHK_ARRAY_SIZE(classify_vectors));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -8,8 +8,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 
 #include "ssh2name.h"
 #include "storefile.h"
+#include "testutil.h"
 
 static char tmp[256], root[300], home[300], udir[400], sdir[400], sshdir[400];
 static struct shk_ctx *ctx;
@@ -36,55 +35,6 @@ test_log(void *arg, const struct shk_diag *d)
 	if (d->level <= SHK_LOG_WARN)
 		snprintf(lastmsg, sizeof(lastmsg), "%s: %s", d->file != NULL ? d->file : "",
 			 d->msg);
-}
-
-static void
-mkdirs(const char *path, mode_t mode)
-{
-	char p[512], *s;
-
-	snprintf(p, sizeof(p), "%s", path);
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, mode);
-}
-
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char p[1024];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	ck_assert_ptr_nonnull(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-}
-
-/* Whole file into a malloc'd string; NULL when absent. */
-static char *
-slurp(const char *dir, const char *name)
-{
-	char p[1024], *buf;
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	if ((fd = open(p, O_RDONLY)) == -1)
-		return NULL;
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)st.st_size + 1));
-	n = read(fd, buf, (size_t)st.st_size);
-	ck_assert_int_eq(n, st.st_size);
-	buf[n] = '\0';
-	close(fd);
-	return buf;
 }
 
 static int
@@ -138,8 +88,8 @@ open_ctx(const char *conf)
 		shk_ctx_close(ctx);
 	ctx = NULL;
 	snprintf(confdir, sizeof(confdir), "%s%s", root, SYSCONFDIR);
-	mkdirs(confdir, 0755);
-	put(confdir, "sshhostkeys.conf", conf != NULL ? conf : "");
+	tu_mkdirs(confdir, 0755);
+	tu_write(confdir, "sshhostkeys.conf", conf != NULL ? conf : "");
 	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
 }
 
@@ -147,23 +97,20 @@ static void
 setup(void)
 {
 	umask(022);
-	snprintf(tmp, sizeof(tmp), "%s/shk-store.XXXXXX",
-		 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	chmod(tmp, 0755);
+	tu_tmpdir(tmp, sizeof(tmp), "store", 0755);
 	snprintf(root, sizeof(root), "%s/root", tmp);
 	snprintf(home, sizeof(home), "%s/home", tmp);
 	snprintf(udir, sizeof(udir), "%s/.ssh2/hostkeys", home);
 	snprintf(sdir, sizeof(sdir), "%s/etc/ssh2/hostkeys", root);
 	snprintf(sshdir, sizeof(sshdir), "%s/.ssh", home);
-	mkdirs(home, 0755);
-	mkdirs(root, 0755);
+	tu_mkdirs(home, 0755);
+	tu_mkdirs(root, 0755);
 	{
 		char etc[400];
 
 		snprintf(etc, sizeof(etc), "%s/etc", root);
-		mkdirs(etc, 0755);
-		put(etc, "nsswitch.conf", "ssh_hostkeys: files ssh2\n");
+		tu_mkdirs(etc, 0755);
+		tu_write(etc, "nsswitch.conf", "ssh_hostkeys: files ssh2\n");
 	}
 	setenv("HOME", home, 1);
 	ked = load_key("ed25519.pub");
@@ -175,15 +122,6 @@ setup(void)
 	open_ctx(NULL);
 }
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 teardown(void)
 {
@@ -192,8 +130,7 @@ teardown(void)
 	shk_key_free(ked);
 	shk_key_free(krsa);
 	shk_key_free(kec);
-	chmod(udir, 0755);
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(tmp);
 }
 
 /* Whether a lookup of host:port returns exactly the keys given (in any
@@ -283,12 +220,12 @@ START_TEST(test_merge_and_dedupe)
 	/* A key already there is not added twice; nothing is written. */
 	if (f == SHK_FORMAT_PLAIN) {
 		ck_assert_int_eq(shk_ssh2_plain_name("alpha", 22, name, sizeof(name)), SHK_OK);
-		before = slurp(udir, name);
+		before = tu_slurp(udir, name, NULL);
 	}
 	ck_assert_int_eq(add1(SHK_STORE_USER, f, "alpha", 0, ked, &added), SHK_OK);
 	ck_assert_uint_eq(added, 0);
 	if (f == SHK_FORMAT_PLAIN) {
-		after = slurp(udir, name);
+		after = tu_slurp(udir, name, NULL);
 		ck_assert_str_eq(before, after);
 		free(before);
 		free(after);
@@ -357,11 +294,11 @@ START_TEST(test_keeps_unreadable_parts)
 	const struct shk_key *v[1] = {krsa};
 	char plain[SHK_SSH2_PLAIN_NAME_MAX], *after;
 
-	mkdirs(udir, 0700);
+	tu_mkdirs(udir, 0700);
 	ck_assert_int_eq(shk_ssh2_plain_name("alpha", 22, plain, sizeof(plain)), SHK_OK);
-	put(udir, plain, old);
+	tu_write(udir, plain, old);
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_PLAIN, "alpha", 0, krsa, NULL), SHK_OK);
-	after = slurp(udir, plain);
+	after = tu_slurp(udir, plain, NULL);
 	/* Old bytes first, untouched, then a newline and the new block. */
 	ck_assert(strncmp(after, old, sizeof(old) - 1) == 0);
 	ck_assert_int_eq(after[sizeof(old) - 1], '\n');
@@ -382,8 +319,8 @@ START_TEST(test_system_scope_and_shared_salt)
 	expect_lookup("gamma", 22, v, 1);
 	/* A new user store takes the system store's salt. */
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_HASHED, "delta", 0, kec, NULL), SHK_OK);
-	ss = slurp(sdir, "salt");
-	us = slurp(udir, "salt");
+	ss = tu_slurp(sdir, "salt", NULL);
+	us = tu_slurp(udir, "salt", NULL);
 	ck_assert_ptr_nonnull(ss);
 	ck_assert_ptr_nonnull(us);
 	ck_assert_str_eq(ss, us);
@@ -405,7 +342,7 @@ START_TEST(test_refusals)
 			 SHK_ERR_INVAL);
 	ck_assert(!exists(home, ".ssh2"));
 	/* A world-writable store is ignored by lookups: never written. */
-	mkdirs(udir, 0700);
+	tu_mkdirs(udir, 0700);
 	chmod(udir, 0777);
 	nerrors = 0;
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_PLAIN, "alpha", 0, ked, NULL),
@@ -450,23 +387,24 @@ START_TEST(test_remove_known_hosts_and_ssh2)
 	struct stat st;
 	size_t removed = 0;
 
-	mkdirs(sshdir, 0700);
-	put(sshdir, "known_hosts", kh_before);
+	tu_mkdirs(sshdir, 0700);
+	tu_write(sshdir, "known_hosts", kh_before);
 	snprintf(p, sizeof(p), "%s/known_hosts", sshdir);
 	chmod(p, 0600);
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_HASHED, "alpha", 0, ked, NULL), SHK_OK);
 	/* A plain file hidden behind the hashed one goes too. */
 	ck_assert_int_eq(shk_ssh2_plain_name("alpha", 22, plain, sizeof(plain)), SHK_OK);
-	put(udir, plain, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
+	tu_write(udir, plain,
+	    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
 	ck_assert_int_eq(shk_store_remove(ctx, SHK_STORE_USER, "ALPHA", 0, &removed), SHK_OK);
 	/* Two files, three lines (a pattern line matches like in ssh-keygen -R). */
 	ck_assert_uint_eq(removed, 5);
 	ck_assert_int_eq(count_kind(udir, SHK_SSH2_HASHED), 0);
 	ck_assert(!exists(udir, plain));
-	ck_assert_ptr_nonnull(s = slurp(sshdir, "known_hosts"));
+	ck_assert_ptr_nonnull(s = tu_slurp(sshdir, "known_hosts", NULL));
 	ck_assert_str_eq(s, kh_after);
 	free(s);
-	ck_assert_ptr_nonnull(s = slurp(sshdir, "known_hosts.old"));
+	ck_assert_ptr_nonnull(s = tu_slurp(sshdir, "known_hosts.old", NULL));
 	ck_assert_str_eq(s, kh_before);
 	free(s);
 	ck_assert_int_eq(stat(p, &st), 0);
@@ -476,7 +414,7 @@ START_TEST(test_remove_known_hosts_and_ssh2)
 	ck_assert_int_eq(shk_store_remove(ctx, SHK_STORE_USER, "alpha", 0, &removed),
 			 SHK_ERR_NOTFOUND);
 	ck_assert_uint_eq(removed, 0);
-	ck_assert_ptr_nonnull(s = slurp(sshdir, "known_hosts.old"));
+	ck_assert_ptr_nonnull(s = tu_slurp(sshdir, "known_hosts.old", NULL));
 	ck_assert_str_eq(s, kh_before);
 	free(s);
 	/* The port form; "!alpha,*" does not negate "[alpha]:2222". */
@@ -492,20 +430,21 @@ START_TEST(test_remove_system_scope_only)
 	size_t removed = 0;
 
 	snprintf(etcssh, sizeof(etcssh), "%s/etc/ssh", root);
-	mkdirs(etcssh, 0755);
-	put(etcssh, "ssh_known_hosts", "alpha ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
-	mkdirs(sshdir, 0700);
-	put(sshdir, "known_hosts", kh_before);
+	tu_mkdirs(etcssh, 0755);
+	tu_write(etcssh, "ssh_known_hosts",
+	    "alpha ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
+	tu_mkdirs(sshdir, 0700);
+	tu_write(sshdir, "known_hosts", kh_before);
 	ck_assert_int_eq(add1(SHK_STORE_USER, SHK_FORMAT_HASHED, "alpha", 0, ked, NULL), SHK_OK);
 	ck_assert_int_eq(add1(SHK_STORE_SYSTEM, SHK_FORMAT_PLAIN, "alpha", 0, ked, NULL), SHK_OK);
 	ck_assert_int_eq(shk_store_remove(ctx, SHK_STORE_SYSTEM, "alpha", 0, &removed), SHK_OK);
 	ck_assert_uint_eq(removed, 2);
-	ck_assert_ptr_nonnull(s = slurp(etcssh, "ssh_known_hosts"));
+	ck_assert_ptr_nonnull(s = tu_slurp(etcssh, "ssh_known_hosts", NULL));
 	ck_assert_str_eq(s, "");
 	free(s);
 	/* The user's stores are untouched. */
 	ck_assert_int_eq(count_kind(udir, SHK_SSH2_HASHED), 1);
-	ck_assert_ptr_nonnull(s = slurp(sshdir, "known_hosts"));
+	ck_assert_ptr_nonnull(s = tu_slurp(sshdir, "known_hosts", NULL));
 	ck_assert_str_eq(s, kh_before);
 	free(s);
 	ck_assert_int_eq(count_kind(sdir, SHK_SSH2_PLAIN), 0);
@@ -517,15 +456,15 @@ START_TEST(test_remove_refuses_symlinked_known_hosts)
 	char p[1024], target[600], *s;
 	size_t removed = 0;
 
-	mkdirs(sshdir, 0700);
-	put(home, "real_kh", kh_before);
+	tu_mkdirs(sshdir, 0700);
+	tu_write(home, "real_kh", kh_before);
 	snprintf(target, sizeof(target), "%s/real_kh", home);
 	snprintf(p, sizeof(p), "%s/known_hosts", sshdir);
 	ck_assert_int_eq(symlink(target, p), 0);
 	ck_assert_int_eq(shk_store_remove(ctx, SHK_STORE_USER, "alpha", 0, &removed),
 			 SHK_ERR_UNTRUSTED);
 	ck_assert_ptr_nonnull(strstr(lastmsg, "symbolic link"));
-	ck_assert_ptr_nonnull(s = slurp(home, "real_kh"));
+	ck_assert_ptr_nonnull(s = tu_slurp(home, "real_kh", NULL));
 	ck_assert_str_eq(s, kh_before);
 	free(s);
 }
@@ -560,11 +499,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_ENV);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(store_suite());
 }

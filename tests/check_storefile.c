@@ -5,7 +5,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,43 +13,20 @@
 #include <unistd.h>
 
 #include "storefile.h"
+#include "testutil.h"
 
 static char tmp[256];
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void
 setup(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/shk-sf.XXXXXX",
-		 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	chmod(tmp, 0755);
+	tu_tmpdir(tmp, sizeof(tmp), "sf", 0755);
 }
 
 static void
 teardown(void)
 {
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	ck_assert_ptr_nonnull(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
+	tu_rmtree(tmp);
 }
 
 /* Content of dir/name into buf (NUL-terminated); -1 when unreadable. */
@@ -135,7 +111,7 @@ START_TEST(test_open_dir_refuses)
 	snprintf(path, sizeof(path), "%s/elsewhere/.ssh2", tmp);
 	ck_assert_int_eq(access(path, F_OK), -1);
 	/* A component that is a file. */
-	put(tmp, "file", "x");
+	tu_write(tmp, "file", "x");
 	snprintf(path, sizeof(path), "%s/file/sub", tmp);
 	ck_assert_int_eq(shk_sf_open_dir(tmp, path, SHK_SF_CREATE, 0700, &fd, NULL, &err),
 			 SHK_ERR_INVAL);
@@ -208,7 +184,7 @@ START_TEST(test_replace_planted)
 	struct shk_error err;
 	int fd, r, want;
 
-	put(tmp, "victim", "precious\n");
+	tu_write(tmp, "victim", "precious\n");
 	snprintf(victim, sizeof(victim), "%s/victim", tmp);
 	switch (_i) {
 	case PLANT_TARGET_LINK:
@@ -232,7 +208,7 @@ START_TEST(test_replace_planted)
 		want = SHK_OK;
 		break;
 	default:
-		put(tmp, SHK_SF_TEMP_NAME, "stale leftover");
+		tu_write(tmp, SHK_SF_TEMP_NAME, "stale leftover");
 		want = SHK_OK;
 		break;
 	}
@@ -257,7 +233,7 @@ START_TEST(test_lock_planted)
 	int fd, lk = -1;
 
 	snprintf(victim, sizeof(victim), "%s/victim", tmp);
-	put(tmp, "victim", "x");
+	tu_write(tmp, "victim", "x");
 	snprintf(p, sizeof(p), "%s/" SHK_SF_LOCK_NAME, tmp);
 	if (_i == 0)
 		ck_assert_int_eq(symlink(victim, p), 0);
@@ -276,7 +252,7 @@ START_TEST(test_map_and_stat_refuse)
 	char p[512];
 	int fd;
 
-	put(tmp, "real", "data");
+	tu_write(tmp, "real", "data");
 	snprintf(p, sizeof(p), "%s/link", tmp);
 	ck_assert_int_eq(symlink("real", p), 0);
 	snprintf(p, sizeof(p), "%s/fifo", tmp);
@@ -403,7 +379,7 @@ START_TEST(test_salt_seed_and_never_replaced)
 	ck_assert_str_eq(buf,
 			 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 	/* A broken salt is reported, never replaced. */
-	put(tmp, SHK_SSH2_SALT_FILE, "zz\n");
+	tu_write(tmp, SHK_SSH2_SALT_FILE, "zz\n");
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(shk_sf_salt(fd, 1, NULL, s, NULL, &err), SHK_ERR_PARSE);
 	ck_assert_ptr_nonnull(strstr(err.msg, "salt"));
@@ -502,11 +478,5 @@ storefile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(storefile_suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_ENV);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(storefile_suite());
 }

@@ -22,6 +22,8 @@
 
 #include <sshhostkeys.h>
 
+#include "testutil.h"
+
 #define NREADERS 8
 #define NROUNDS 300
 #define NHOSTS 16
@@ -41,13 +43,11 @@ static void
 put_file(const char *rel, const char *text)
 {
 	char path[512], tmp[520];
-	FILE *f;
 
+	/* Readers run meanwhile: they see the old file or the new one. */
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	ck_assert_ptr_nonnull(f = fopen(tmp, "w"));
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
+	tu_write(NULL, tmp, text);
 	ck_assert_int_eq(rename(tmp, path), 0);
 }
 
@@ -99,9 +99,7 @@ setup(void)
 	char path[600], text[512];
 	int i;
 
-	snprintf(root, sizeof(root), "/tmp/shk-threads.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
+	tu_tmpdir(root, sizeof(root), "threads", 0755);
 	snprintf(path, sizeof(path), "%s/etc", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/etc/ssh", root);
@@ -130,13 +128,10 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
 	shk_key_free(key_a);
 	shk_key_free(key_b);
 	key_a = key_b = NULL;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rmtree(root);
 }
 
 struct reader {
@@ -378,11 +373,5 @@ threads_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(threads_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(threads_suite());
 }

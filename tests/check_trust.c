@@ -4,7 +4,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "shk.h"
 #include "trust.h"
+#include "testutil.h"
 
 #define OTHER_UID 12345
 
@@ -76,13 +76,7 @@ ln(const char *target, const char *rel)
 static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp == NULL || *tmp != '/' || strlen(tmp) > 200)
-		tmp = "/tmp";
-	memcpy(base, tmp, strlen(tmp));
-	memcpy(base + strlen(tmp), "/check_trust.XXXXXX", sizeof("/check_trust.XXXXXX"));
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	tu_tmpdir(base, sizeof(base), "trust", 0700);
 	mk("top", 0755, 1);
 	mk("top/a", 0755, 1);
 	mk("top/a/b", 0700, 1);
@@ -94,17 +88,10 @@ setup(void)
 	ln("../a/b/file", "top/evil/tolink");
 }
 
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
 static void
 teardown(void)
 {
-	chmod(base, 0700);
-	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(base);
 }
 
 static const struct {
@@ -263,17 +250,11 @@ main(void)
 {
 	Suite *s = suite_create("trust");
 	TCase *tc = tcase_create("trust");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_trust_table, 0, SHK_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_fd_checks_open_file);
 	tcase_add_test(tc, test_null_err);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "shk.h"
 #include "storepath.h"
+#include "testutil.h"
 
 START_TEST(test_error_set)
 {
@@ -189,8 +190,6 @@ main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_error_set);
 	tcase_add_test(tc, test_strings);
@@ -199,9 +198,5 @@ main(void)
 	tcase_add_test(tc, test_fmap);
 	tcase_add_loop_test(tc, test_store_path, 0, SHK_ARRAY_SIZE(store_paths));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(s);
 }

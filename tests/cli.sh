@@ -5,15 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-SYSCONF=${SHK_SYSCONFDIR:-/etc}
+t_root "files ssh2"
 mkdir -p "$R/etc/ssh" "$R/etc/ssh2/hostkeys" "$R$SYSCONF" "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
-for k in a b c; do ssh-keygen -q -t ed25519 -N '' -C "k$k" -f "$TMPROOT/k$k"; done
-ssh-keygen -q -t ecdsa -N '' -C ke -f "$TMPROOT/ke"
-pub() { cut -d' ' -f1,2 "$TMPROOT/$1.pub"; }
-cli() { "$SHK_CLI" --root "$R" "$@"; }
+for k in a b c; do ssh-keygen -q -t ed25519 -N '' -C "k$k" -f "$K/k$k"; done
+ssh-keygen -q -t ecdsa -N '' -C ke -f "$K/ke"
 
 {
 	echo "# system file"
@@ -40,14 +35,14 @@ check "-v names the source and line" grep -qF "# source files: $R/etc/ssh/ssh_kn
 out=$(cli lookup -t ssh-ed25519 beta.example.com || true)
 check "-t filters key types (revocations stay)" test "$out" = "@revoked beta.example.com $(pub kc)"
 
-expect_rc 0 "verify match" cli verify alpha.example.com "$TMPROOT/ka.pub"
-expect_rc 1 "verify unknown" cli verify nothere.example.com "$TMPROOT/ka.pub"
-expect_rc 3 "verify changed" cli verify alpha.example.com "$TMPROOT/kb.pub"
-expect_rc 4 "verify revoked" cli verify alpha.example.com "$TMPROOT/kc.pub"
-expect_rc 5 "verify other types only" cli verify beta.example.com "$TMPROOT/ka.pub"
+expect_rc 0 "verify match" cli verify alpha.example.com "$K/ka.pub"
+expect_rc 1 "verify unknown" cli verify nothere.example.com "$K/ka.pub"
+expect_rc 3 "verify changed" cli verify alpha.example.com "$K/kb.pub"
+expect_rc 4 "verify revoked" cli verify alpha.example.com "$K/kc.pub"
+expect_rc 5 "verify other types only" cli verify beta.example.com "$K/ka.pub"
 expect_rc 0 "verify TYPE BASE64 as one word" cli verify 10.1.54.1 "$(pub ka)"
-expect_rc 0 "verify key on stdin" cli verify alpha.example.com - <"$TMPROOT/ka.pub"
-out=$(cli verify alpha.example.com "$TMPROOT/kb.pub" || true)
+expect_rc 0 "verify key on stdin" cli verify alpha.example.com - <"$K/ka.pub"
+out=$(cli verify alpha.example.com "$K/kb.pub" || true)
 check "verify shows the evidence" grep -qF "$R/etc/ssh/ssh_known_hosts:2" <<<"$out"
 
 # KnownHostsCommand: the exact %H name, exit 0 for unknown and bad hosts.

@@ -10,12 +10,9 @@
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 command -v setsid >/dev/null || skip_all "no setsid"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
+t_root "files ssh2"
 UD=$HOME/.ssh2/hostkeys
-mkdir -p "$R/etc" "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" >"$R/etc/nsswitch.conf"
-cli() { "$SHK_CLI" --root "$R" "$@"; }
+mkdir -p "$HOME/.ssh"
 OPS=${SHK_CRASH_OPS:-2000}
 NHOSTS=40
 for k in 0 1 2; do ssh-keygen -q -t ed25519 -N '' -C "k$k" -f "$TMPROOT/k$k"; done

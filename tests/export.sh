@@ -8,17 +8,11 @@
 # against the real sshd.
 . "$(dirname "$0")/lib.sh"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
+t_root "files ssh2"
 mkdir -p "$R/etc/ssh" "$R/etc/ssh2/hostkeys" "$HOME/.ssh2/hostkeys" "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
-cli() { "$SHK_CLI" --root "$R" "$@"; }
 
-K=$TMPROOT/keys
-mkdir -p "$K"
 for n in a b c d ca rev; do ssh-keygen -q -t ed25519 -N '' -C '' -f "$K/$n"; done
 ssh-keygen -q -t ecdsa -N '' -C '' -f "$K/e"
-pub() { cut -d' ' -f1,2 "$K/$1.pub"; }
 b64() { cut -d' ' -f2 "$K/$1.pub"; }
 
 hashed_line=$(printf 'h.example %s\n' "$(pub c)" > "$TMPROOT/h" && ssh-keygen -q -H -f "$TMPROOT/h" >/dev/null 2>&1 && cat "$TMPROOT/h")

@@ -8,16 +8,12 @@
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root for mount"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-mkdir -p "$R/etc" "$HOME"
+t_root "files ssh2"
 mount -t tmpfs -o size=128k,mode=0755 shk-full "$HOME" 2>/dev/null ||
 	skip_all "cannot mount a tmpfs here"
 umount_home() { umount "$HOME" 2>/dev/null || true; }
 t_on_exit umount_home
 mkdir -p "$HOME/.ssh" && chmod 0700 "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" >"$R/etc/nsswitch.conf"
-cli() { "$SHK_CLI" --root "$R" "$@"; }
 ssh-keygen -q -t rsa -b 4096 -N '' -C big -f "$TMPROOT/big"
 UD=$HOME/.ssh2/hostkeys
 

@@ -37,3 +37,19 @@ t_done() {
 	[ "$T_FAIL" -eq 0 ]
 }
 skip_all() { echo "SKIP: $*"; exit 77; }
+
+# t_root SOURCES: the usual scene for a CLI test under $TMPROOT: a root $R
+# whose nsswitch.conf says "ssh_hostkeys: SOURCES", $HOME, and a key
+# directory $K; $SYSCONF is the sysconfdir the CLI was configured with.
+t_root() {
+	R=$TMPROOT/root
+	export HOME=$TMPROOT/home
+	K=$TMPROOT/keys
+	SYSCONF=${SHK_SYSCONFDIR:-/etc}
+	mkdir -p "$R/etc" "$HOME" "$K"
+	echo "ssh_hostkeys: $1" >"$R/etc/nsswitch.conf"
+}
+# cli ARGS...: the CLI on $R.
+cli() { "$SHK_CLI" --root "$R" "$@"; }
+# pub NAME: "TYPE BASE64" of $K/NAME.pub.
+pub() { cut -d' ' -f1,2 "$K/$1.pub"; }

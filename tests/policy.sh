@@ -6,20 +6,14 @@
 # and --format, and the warning of "warn".
 . "$(dirname "$0")/lib.sh"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-SYSCONF=${SHK_SYSCONFDIR:-/etc}
-mkdir -p "$R/etc" "$R$SYSCONF" "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
+t_root "files ssh2"
+mkdir -p "$R$SYSCONF" "$HOME/.ssh"
 cli() { "$SHK_CLI" --root "$R" "$@" >/dev/null; }
 # The same without a controlling terminal (its own session).
 notty() { setsid -w "$SHK_CLI" --root "$R" "$@" >/dev/null; }
 
-K=$TMPROOT/keys
-mkdir -p "$K"
 for n in a b; do ssh-keygen -q -t ed25519 -N '' -C '' -f "$K/$n"; done
 ssh-keygen -q -t ecdsa -N '' -C '' -f "$K/e"
-pub() { cut -d' ' -f1,2 "$K/$1.pub"; }
 
 # state: a digest of every file under the root and home, to prove that
 # nothing changed.

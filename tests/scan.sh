@@ -8,12 +8,8 @@
 command -v ssh-keyscan >/dev/null || skip_all "no ssh-keyscan"
 . "$(dirname "$0")/sshd-lib.sh"
 
-R=$TMPROOT/root
-H=$TMPROOT/home
-mkdir -p "$R/etc" "$H"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
-export HOME=$H
-cli() { "$SHK_CLI" --root "$R" "$@"; }
+t_root "files ssh2"
+H=$HOME
 
 # The reference: ssh-keyscan's key lines, "type base64", sorted.
 ssh-keyscan -p "$PORT" 127.0.0.1 2>/dev/null | grep -v '^#' | cut -d' ' -f2,3 | sort > "$TMPROOT/want"

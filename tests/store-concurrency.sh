@@ -7,11 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-mkdir -p "$R/etc" "$HOME"
-echo "ssh_hostkeys: ssh2" > "$R/etc/nsswitch.conf"
-cli() { "$SHK_CLI" --root "$R" "$@"; }
+t_root ssh2
 NPROC=4
 NHOSTS=200
 NSINGLE=20

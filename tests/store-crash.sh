@@ -7,11 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-mkdir -p "$R/etc" "$HOME/.ssh"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
-cli() { "$SHK_CLI" --root "$R" "$@"; }
+t_root "files ssh2"
+mkdir -p "$HOME/.ssh"
 UD=$HOME/.ssh2/hostkeys
 SECONDS_MAX=${SHK_CRASH_SECONDS:-15}
 

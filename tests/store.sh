@@ -5,18 +5,11 @@
 . "$(dirname "$0")/lib.sh"
 command -v ssh-keygen >/dev/null || skip_all "no ssh-keygen"
 
-R=$TMPROOT/root
-export HOME=$TMPROOT/home
-SYSCONF=${SHK_SYSCONFDIR:-/etc}
-mkdir -p "$R/etc/ssh" "$R$SYSCONF" "$HOME"
-echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
-K=$TMPROOT/keys
-mkdir -p "$K"
+t_root "files ssh2"
+mkdir -p "$R/etc/ssh" "$R$SYSCONF"
 for k in a b c d; do ssh-keygen -q -t ed25519 -N '' -C "k$k" -f "$K/k$k"; done
 ssh-keygen -q -t ecdsa -N '' -C ke -f "$K/ke"
 ssh-keygen -q -t rsa -b 2048 -N '' -C kr -f "$K/kr"
-pub() { cut -d' ' -f1,2 "$K/$1.pub"; }
-cli() { "$SHK_CLI" --root "$R" "$@"; }
 UD=$HOME/.ssh2/hostkeys
 SD=$R/etc/ssh2/hostkeys
 nfiles() { find "$1" -maxdepth 1 -name "$2" 2>/dev/null | wc -l; }
