@@ -75,6 +75,28 @@ struct kh_file {
 	int absent;
 };
 
+/*
+ * Keys that decoded and passed shk_key_check_blob(), by their text (key
+ * type and base64), so a line read again costs a comparison instead of
+ * base64 and OpenSSL's checks of the numbers (docs/performance.md). The
+ * text is compared in full: a hit is the same input, hence the same
+ * answer, whatever file or mapping it came from. Direct-mapped and
+ * bounded: a new key replaces the slot's old one. Bad keys are not
+ * kept, so they are logged at every lookup as before.
+ */
+#define KC_SLOTS 1024 /* power of 2 */
+#define KC_MAX_B64 8192
+
+struct kc_slot {
+	unsigned char *mem; /* type, base64, blob */
+	size_t typelen, b64len, bloblen;
+};
+
+struct kcache {
+	pthread_mutex_t lock;
+	struct kc_slot slot[KC_SLOTS];
+};
+
 struct files_state {
 	const struct shk_module_env *env;
 	uid_t uid;
@@ -89,6 +111,7 @@ struct files_state {
 	char *sys_cache, *user_cache;
 	pthread_mutex_t lock;
 	int lock_init;
+	struct kcache *kc; /* NULL: no cache */
 };
 
 static void files_log(const struct files_state *st, int level, int code, const char *file,
@@ -277,6 +300,12 @@ index_setup(struct files_state *st)
 	if (pthread_mutex_init(&st->lock, NULL) != 0)
 		return SHK_ERR_SYSTEM;
 	st->lock_init = 1;
+	/* The key cache only saves time: without memory, none. */
+	if ((st->kc = calloc(1, sizeof(*st->kc))) != NULL &&
+	    pthread_mutex_init(&st->kc->lock, NULL) != 0) {
+		free(st->kc);
+		st->kc = NULL;
+	}
 	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
 					   "/var/cache/sshhostkeys")) == NULL)
 		return SHK_ERR_NOMEM;
@@ -347,6 +376,12 @@ files_close(void *state)
 	}
 	if (st->lock_init)
 		pthread_mutex_destroy(&st->lock);
+	if (st->kc != NULL) {
+		for (i = 0; i < KC_SLOTS; i++)
+			free(st->kc->slot[i].mem);
+		pthread_mutex_destroy(&st->kc->lock);
+		free(st->kc);
+	}
 	free(st->files);
 	free(st->home);
 	free(st->root);
@@ -481,6 +516,65 @@ lookup_match(const struct lookup *lk, const struct shk_kh_line *line)
 	return 0;
 }
 
+/* The slot for a key's text: the tail of the base64 varies most. */
+static struct kc_slot *
+kc_slot(struct kcache *kc, const struct shk_kh_line *line)
+{
+	size_t i = line->b64len > 16 ? line->b64len - 16 : 0;
+	uint32_t h = 2166136261u ^ (uint32_t)line->b64len;
+
+	for (; i < line->b64len; i++)
+		h = (h ^ (unsigned char)line->b64[i]) * 16777619u;
+	return &kc->slot[h & (KC_SLOTS - 1)];
+}
+
+/* Copy the cached blob of line's key into blob (cap bytes): 1 on a hit. */
+static int
+kc_get(struct kcache *kc, const struct shk_kh_line *line, unsigned char *blob, size_t cap,
+       size_t *bloblen)
+{
+	struct kc_slot *k;
+	int hit = 0;
+
+	if (kc == NULL)
+		return 0;
+	pthread_mutex_lock(&kc->lock);
+	k = kc_slot(kc, line);
+	if (k->mem != NULL && k->typelen == line->keytypelen && k->b64len == line->b64len &&
+	    k->bloblen <= cap && memcmp(k->mem, line->keytype, k->typelen) == 0 &&
+	    memcmp(k->mem + k->typelen, line->b64, k->b64len) == 0) {
+		memcpy(blob, k->mem + k->typelen + k->b64len, k->bloblen);
+		*bloblen = k->bloblen;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&kc->lock);
+	return hit;
+}
+
+/* Keep line's key, which decoded to blob and passed the checks. */
+static void
+kc_put(struct kcache *kc, const struct shk_kh_line *line, const unsigned char *blob,
+       size_t bloblen)
+{
+	struct kc_slot *k;
+	unsigned char *mem;
+
+	if (kc == NULL || line->b64len > KC_MAX_B64 ||
+	    (mem = malloc(line->keytypelen + line->b64len + bloblen)) == NULL)
+		return;
+	memcpy(mem, line->keytype, line->keytypelen);
+	memcpy(mem + line->keytypelen, line->b64, line->b64len);
+	memcpy(mem + line->keytypelen + line->b64len, blob, bloblen);
+	pthread_mutex_lock(&kc->lock);
+	k = kc_slot(kc, line);
+	free(k->mem);
+	k->mem = mem;
+	k->typelen = line->keytypelen;
+	k->b64len = line->b64len;
+	k->bloblen = bloblen;
+	pthread_mutex_unlock(&kc->lock);
+}
+
 static int
 add_key(struct lookup *lk, const struct shk_kh_line *line, int port_fallback)
 {
@@ -505,12 +599,13 @@ add_key(struct lookup *lk, const struct shk_kh_line *line, int port_fallback)
 		lk->overflow = 1;
 		return 1; /* stop: the caller must grow the buffer anyway */
 	}
-	r = shk_b64_decode(line->b64, line->b64len, blob, cap, &bloblen);
-	if (r != SHK_OK)
+	if (kc_get(lk->st->kc, line, blob, cap, &bloblen))
+		r = SHK_OK;
+	else if ((r = shk_b64_decode(line->b64, line->b64len, blob, cap, &bloblen)) != SHK_OK)
 		shk_error_set(&err, r, line->lineno, "base64 does not decode");
-	else
-		r = shk_key_check_blob(line->keytype, line->keytypelen, blob, bloblen, NULL,
-				       &err);
+	else if ((r = shk_key_check_blob(line->keytype, line->keytypelen, blob, bloblen, NULL,
+					 &err)) == SHK_OK)
+		kc_put(lk->st->kc, line, blob, bloblen);
 	if (r != SHK_OK) {
 		lk->c = saved;
 		lk->origin = saved_origin;
