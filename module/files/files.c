@@ -63,6 +63,12 @@ struct kh_file {
 	 * warm context does not map a large file per lookup. */
 	struct shk_khx *idx;
 	struct shk_fmap map;
+	/* Under the lock: idx's always-candidates parsed in map, by record
+	 * number (sorted), so a lookup does not parse them again; dropped
+	 * whenever idx or map changes. */
+	uint32_t *arecs;
+	struct shk_kh_line *alines;
+	size_t nalines;
 	/* Under the lock: the mapping passed the full trust check, so
 	 * lstat of the path and of each level may stand for it while the
 	 * file's identity is unchanged. */
@@ -274,6 +280,7 @@ add_list(struct files_state *st, const char *key, const char *dflt, int system)
 }
 
 static void files_close(void *state);
+static void drop_parsed(struct kh_file *f);
 
 /*
  * SSHHOSTKEYS_KH_INDEX: unset or "auto" indexes files of INDEX_MIN_SIZE
@@ -371,6 +378,7 @@ files_close(void *state)
 		return;
 	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
+		drop_parsed(&st->files[i]);
 		shk_khx_free(st->files[i].idx);
 		shk_fmap_close(&st->files[i].map);
 	}
@@ -666,6 +674,73 @@ lookup_line(const struct shk_kh_line *line, void *arg)
 
 /* ---- index ------------------------------------------------------------- */
 
+/* More always-candidates than this are parsed per lookup as before. */
+#define ALWAYS_PARSED_MAX 4096
+
+static void
+drop_parsed(struct kh_file *f)
+{
+	free(f->arecs);
+	free(f->alines);
+	f->arecs = NULL;
+	f->alines = NULL;
+	f->nalines = 0;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Parse x's always-candidates in m once. Lock held. Without memory, or
+ * for a record that does not fit m, nothing is kept. */
+static void
+parse_always(struct kh_file *f, const struct shk_khx *x, const struct shk_fmap *m)
+{
+	const uint32_t *recs;
+	const char *p;
+	size_t n, i, len;
+	unsigned long lineno;
+
+	shk_khx_always(x, &recs, &n);
+	if (n == 0 || n > ALWAYS_PARSED_MAX ||
+	    (f->arecs = malloc(n * sizeof(*f->arecs))) == NULL ||
+	    (f->alines = malloc(n * sizeof(*f->alines))) == NULL)
+		goto fail;
+	memcpy(f->arecs, recs, n * sizeof(*recs));
+	qsort(f->arecs, n, sizeof(*f->arecs), cmp_rec);
+	for (i = 0; i < n; i++) {
+		if (shk_khx_line(x, f->arecs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+			goto fail;
+		shk_kh_parse_line(p, len, lineno, &f->alines[i]);
+	}
+	f->nalines = n;
+	return;
+fail:
+	drop_parsed(f);
+}
+
+/* The parsed line of record rec, if kept. */
+static const struct shk_kh_line *
+parsed_line(const struct kh_file *f, uint32_t rec)
+{
+	size_t lo = 0, hi = f->nalines, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->arecs[mid] == rec)
+			return &f->alines[mid];
+		if (f->arecs[mid] < rec)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /*
  * The index for the mapped file m: the one kept from the last lookup if
  * the file is unchanged, else the one on disk if it passes every check,
@@ -683,6 +758,7 @@ index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 
 	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
 		return f->idx;
+	drop_parsed(f);
 	shk_khx_free(f->idx);
 	f->idx = NULL;
 	memset(&err, 0, sizeof(err));
@@ -721,6 +797,7 @@ static int
 index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
 	     struct lookup *lk)
 {
+	const struct shk_kh_line *pl;
 	struct shk_kh_line line;
 	struct shk_khx *x;
 	uint32_t *recs = NULL;
@@ -739,10 +816,15 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
 			goto out;
 	}
+	if (f->arecs == NULL)
+		parse_always(f, x, m);
 	for (i = 0; i < n && !lk->overflow; i++) {
-		shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
-		shk_kh_parse_line(p, len, lineno, &line);
-		if (lookup_line(&line, lk) != 0)
+		if ((pl = parsed_line(f, recs[i])) == NULL) {
+			shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
+			shk_kh_parse_line(p, len, lineno, &line);
+			pl = &line;
+		}
+		if (lookup_line(pl, lk) != 0)
 			break;
 	}
 	rc = 0;
@@ -943,6 +1025,7 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 	}
 	pthread_mutex_lock(&st->lock);
 	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
+		drop_parsed(f);
 		shk_fmap_close(&f->map);
 		if (map_fd(st, f, fd, &f->map) != SHK_OK)
 			goto out;
