@@ -79,6 +79,9 @@ struct kh_file {
 	size_t absent_len;
 	struct stat absent_st;
 	int absent;
+	/* Lookups that found it absent in a row: learnt at the second, so
+	 * a one-lookup process (the CLI) pays no extra stat. */
+	unsigned int nabsent;
 };
 
 /*
@@ -811,13 +814,15 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
 			       &recs, &n) != SHK_OK)
 		goto out;
-	/* All or nothing: no key is added unless every candidate fits. */
-	for (i = 0; i < n; i++) {
-		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
-			goto out;
-	}
 	if (f->arecs == NULL)
 		parse_always(f, x, m);
+	/* All or nothing: no key is added unless every candidate fits (the
+	 * parsed ones were checked when they were parsed). */
+	for (i = 0; i < n; i++) {
+		if (parsed_line(f, recs[i]) == NULL &&
+		    shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+			goto out;
+	}
 	for (i = 0; i < n && !lk->overflow; i++) {
 		if ((pl = parsed_line(f, recs[i])) == NULL) {
 			shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
@@ -939,7 +944,7 @@ learn_absent(struct kh_file *f)
 	int i;
 
 	f->absent = 0;
-	if (f->nlevels < 0)
+	if (f->nlevels < 0 || ++f->nabsent < 2)
 		return;
 	len = strlen(f->path);
 	for (i = 0; i < f->nlevels; i++) {
@@ -1005,6 +1010,9 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 		}
 		return -1;
 	}
+	pthread_mutex_lock(&st->lock);
+	f->nabsent = 0;
+	pthread_mutex_unlock(&st->lock);
 	r = -1;
 	if (st->index_min == SIZE_MAX || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
 	    (uintmax_t)sb.st_size < st->index_min) {
