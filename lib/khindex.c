@@ -936,6 +936,13 @@ out:
 	return r;
 }
 
+void
+shk_khx_always(const struct shk_khx *x, const uint32_t **recs, size_t *n)
+{
+	*recs = x->always;
+	*n = x->h->nalways;
+}
+
 int
 shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
 	     const char **line, size_t *linelen, unsigned long *lineno)

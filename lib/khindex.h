@@ -93,6 +93,11 @@ int shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen
 		       const char *name2, size_t name2len, int nthreads, uint32_t **recs,
 		       size_t *nrecs);
 
+/* The records every lookup gets as candidates (patterns, markers, lines
+ * that do not parse...), in *recs (x's own memory, valid while x is),
+ * so a caller may keep them parsed. */
+void shk_khx_always(const struct shk_khx *x, const uint32_t **recs, size_t *n);
+
 /*
  * Where record rec lies in data[0..len) (the file's content): the line
  * without '\n' and trailing '\r', and its 1-based number. SHK_ERR_RANGE

@@ -2,9 +2,12 @@
 /*
  * The "files" source: OpenSSH known_hosts files, user files first, then
  * system files, as ssh(1) loads them (UserKnownHostsFile, then
- * GlobalKnownHostsFile). Files are mapped and parsed in place at every
- * lookup; nothing but the resolved paths is kept between calls, so
- * lookups need no locks.
+ * GlobalKnownHostsFile). Small files are mapped and parsed in place at
+ * every lookup. Large files keep their mapping and index between
+ * lookups, under the state's lock, while they are unchanged; so does
+ * what the last lookup learnt about a file's path (absent, or present
+ * and trusted), which the next lookup re-checks with a few stat calls
+ * instead of open and realpath (docs/performance.md).
  */
 #include "config.h"
 
@@ -42,15 +45,65 @@
  * write that index to disk. */
 #define INDEX_RACY_SECONDS 2
 
+/* Levels of the trust walk: prefix lengths of the path, from the
+ * file's directory up to the stop directory or "/". */
+#define TRUST_MAX_LEVELS 64
+
 struct kh_file {
 	char *path;
 	const char *stop_dir;  /* where the trust walk stops: home or root */
 	const char *cache_dir; /* where its index lives; NULL: none on disk */
+	/* The directories shk_trust_fd() checks, when the path is plain
+	 * enough (absolute, no ".", "..", "//") for lstat of each level to
+	 * prove it still resolves to them; nlevels -1: not plain. */
+	int nlevels;
+	unsigned short levels[TRUST_MAX_LEVELS];
 	/* Under the state's lock: the last index used, and the mapping of
 	 * the file it was used with, kept while the file is unchanged so a
 	 * warm context does not map a large file per lookup. */
 	struct shk_khx *idx;
 	struct shk_fmap map;
+	/* Under the lock: idx's always-candidates parsed in map, by record
+	 * number (sorted), so a lookup does not parse them again; dropped
+	 * whenever idx or map changes. */
+	uint32_t *arecs;
+	struct shk_kh_line *alines;
+	size_t nalines;
+	/* Under the lock: the mapping passed the full trust check, so
+	 * lstat of the path and of each level may stand for it while the
+	 * file's identity is unchanged. */
+	int map_trusted;
+	/* Under the lock: the file was absent, and the deepest existing
+	 * directory on its path (absent_len bytes of path, or "/") had
+	 * this identity and these times, old enough not to be racy. */
+	size_t absent_len;
+	struct stat absent_st;
+	int absent;
+	/* Lookups that found it absent in a row: learnt at the second, so
+	 * a one-lookup process (the CLI) pays no extra stat. */
+	unsigned int nabsent;
+};
+
+/*
+ * Keys that decoded and passed shk_key_check_blob(), by their text (key
+ * type and base64), so a line read again costs a comparison instead of
+ * base64 and OpenSSL's checks of the numbers (docs/performance.md). The
+ * text is compared in full: a hit is the same input, hence the same
+ * answer, whatever file or mapping it came from. Direct-mapped and
+ * bounded: a new key replaces the slot's old one. Bad keys are not
+ * kept, so they are logged at every lookup as before.
+ */
+#define KC_SLOTS 1024 /* power of 2 */
+#define KC_MAX_B64 8192
+
+struct kc_slot {
+	unsigned char *mem; /* type, base64, blob */
+	size_t typelen, b64len, bloblen;
+};
+
+struct kcache {
+	pthread_mutex_t lock;
+	struct kc_slot slot[KC_SLOTS];
 };
 
 struct files_state {
@@ -67,6 +120,7 @@ struct files_state {
 	char *sys_cache, *user_cache;
 	pthread_mutex_t lock;
 	int lock_init;
+	struct kcache *kc; /* NULL: no cache */
 };
 
 static void files_log(const struct files_state *st, int level, int code, const char *file,
@@ -90,6 +144,72 @@ files_log(const struct files_state *st, int level, int code, const char *file,
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* Absolute, without "//", "." or ".." components and without a trailing
+ * '/': a path whose every component lstat shows is not a symbolic link
+ * is its own realpath. */
+static int
+plain_path(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || p[0] != '/' || len >= PATH_MAX)
+		return 0;
+	if (len == 1)
+		return 1;
+	if (p[len - 1] == '/')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] != '/')
+			continue;
+		if (p[i + 1] == '/')
+			return 0;
+		if (p[i + 1] == '.' && (p[i + 2] == '/' || p[i + 2] == '\0' ||
+					(p[i + 2] == '.' && (p[i + 3] == '/' || p[i + 3] == '\0'))))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The directories shk_trust_fd() walks for f, as prefix lengths of the
+ * path: from the file's directory up to the stop directory, or to "/"
+ * when the stop directory is not plain (stricter, never looser). When
+ * lstat shows none of them and not the file a symbolic link, realpath
+ * would give the same names, so checking them by lstat is the same
+ * check (docs/performance.md, "Warm context").
+ */
+static void
+trust_levels(struct kh_file *f)
+{
+	const char *stop = f->stop_dir;
+	size_t len = strlen(f->path), cur, stoplen;
+	int n = 0;
+
+	f->nlevels = -1;
+	if (!plain_path(f->path, len))
+		return;
+	stoplen = stop != NULL ? strlen(stop) : 0;
+	if (stoplen == 0 || !plain_path(stop, stoplen))
+		stop = NULL;
+	if (stop != NULL && stoplen == len && memcmp(stop, f->path, len) == 0) {
+		f->nlevels = 0;
+		return;
+	}
+	for (cur = len; cur > 1;) {
+		while (cur > 0 && f->path[cur - 1] != '/')
+			cur--;
+		/* f->path[cur - 1] is the slash: the directory ends before it,
+		 * except for "/" itself. */
+		cur = cur > 1 ? cur - 1 : 1;
+		if (n == TRUST_MAX_LEVELS)
+			return;
+		f->levels[n++] = (unsigned short)cur;
+		if (stop != NULL && stoplen == cur && memcmp(stop, f->path, cur) == 0)
+			break;
+	}
+	f->nlevels = n;
+}
+
 static int
 add_file(struct files_state *st, char *path, const char *stop_dir, const char *cache_dir)
 {
@@ -108,11 +228,12 @@ add_file(struct files_state *st, char *path, const char *stop_dir, const char *c
 		return SHK_ERR_NOMEM;
 	}
 	st->files = nf;
-	st->files[st->nfiles].path = path;
-	st->files[st->nfiles].stop_dir = stop_dir;
-	st->files[st->nfiles].cache_dir = cache_dir;
-	st->files[st->nfiles].idx = NULL;
-	memset(&st->files[st->nfiles].map, 0, sizeof(st->files[st->nfiles].map));
+	nf = &st->files[st->nfiles];
+	memset(nf, 0, sizeof(*nf));
+	nf->path = path;
+	nf->stop_dir = stop_dir;
+	nf->cache_dir = cache_dir;
+	trust_levels(nf);
 	st->nfiles++;
 	return SHK_OK;
 }
@@ -162,6 +283,7 @@ add_list(struct files_state *st, const char *key, const char *dflt, int system)
 }
 
 static void files_close(void *state);
+static void drop_parsed(struct kh_file *f);
 
 /*
  * SSHHOSTKEYS_KH_INDEX: unset or "auto" indexes files of INDEX_MIN_SIZE
@@ -188,6 +310,12 @@ index_setup(struct files_state *st)
 	if (pthread_mutex_init(&st->lock, NULL) != 0)
 		return SHK_ERR_SYSTEM;
 	st->lock_init = 1;
+	/* The key cache only saves time: without memory, none. */
+	if ((st->kc = calloc(1, sizeof(*st->kc))) != NULL &&
+	    pthread_mutex_init(&st->kc->lock, NULL) != 0) {
+		free(st->kc);
+		st->kc = NULL;
+	}
 	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
 					   "/var/cache/sshhostkeys")) == NULL)
 		return SHK_ERR_NOMEM;
@@ -253,11 +381,18 @@ files_close(void *state)
 		return;
 	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
+		drop_parsed(&st->files[i]);
 		shk_khx_free(st->files[i].idx);
 		shk_fmap_close(&st->files[i].map);
 	}
 	if (st->lock_init)
 		pthread_mutex_destroy(&st->lock);
+	if (st->kc != NULL) {
+		for (i = 0; i < KC_SLOTS; i++)
+			free(st->kc->slot[i].mem);
+		pthread_mutex_destroy(&st->kc->lock);
+		free(st->kc);
+	}
 	free(st->files);
 	free(st->home);
 	free(st->root);
@@ -364,6 +499,13 @@ struct lookup {
 	struct shk_module_key *top;
 	size_t nkeys;
 	int overflow;
+	/* The last directory stat'ed for an absent file in this lookup
+	 * (absent_len bytes of absent_path), so files in the same missing
+	 * directory (~/.ssh/known_hosts and known_hosts2) share it. */
+	const char *absent_path;
+	size_t absent_len;
+	int absent_rc;
+	struct stat absent_st;
 };
 
 /* 1 when the entry is for the query, 2 when only as port fallback. */
@@ -383,6 +525,65 @@ lookup_match(const struct lookup *lk, const struct shk_kh_line *line)
 	    shk_kh_match_host(line->hosts, line->hostslen, lk->q->host, lk->hostlen) == 1)
 		return 2;
 	return 0;
+}
+
+/* The slot for a key's text: the tail of the base64 varies most. */
+static struct kc_slot *
+kc_slot(struct kcache *kc, const struct shk_kh_line *line)
+{
+	size_t i = line->b64len > 16 ? line->b64len - 16 : 0;
+	uint32_t h = 2166136261u ^ (uint32_t)line->b64len;
+
+	for (; i < line->b64len; i++)
+		h = (h ^ (unsigned char)line->b64[i]) * 16777619u;
+	return &kc->slot[h & (KC_SLOTS - 1)];
+}
+
+/* Copy the cached blob of line's key into blob (cap bytes): 1 on a hit. */
+static int
+kc_get(struct kcache *kc, const struct shk_kh_line *line, unsigned char *blob, size_t cap,
+       size_t *bloblen)
+{
+	struct kc_slot *k;
+	int hit = 0;
+
+	if (kc == NULL)
+		return 0;
+	pthread_mutex_lock(&kc->lock);
+	k = kc_slot(kc, line);
+	if (k->mem != NULL && k->typelen == line->keytypelen && k->b64len == line->b64len &&
+	    k->bloblen <= cap && memcmp(k->mem, line->keytype, k->typelen) == 0 &&
+	    memcmp(k->mem + k->typelen, line->b64, k->b64len) == 0) {
+		memcpy(blob, k->mem + k->typelen + k->b64len, k->bloblen);
+		*bloblen = k->bloblen;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&kc->lock);
+	return hit;
+}
+
+/* Keep line's key, which decoded to blob and passed the checks. */
+static void
+kc_put(struct kcache *kc, const struct shk_kh_line *line, const unsigned char *blob,
+       size_t bloblen)
+{
+	struct kc_slot *k;
+	unsigned char *mem;
+
+	if (kc == NULL || line->b64len > KC_MAX_B64 ||
+	    (mem = malloc(line->keytypelen + line->b64len + bloblen)) == NULL)
+		return;
+	memcpy(mem, line->keytype, line->keytypelen);
+	memcpy(mem + line->keytypelen, line->b64, line->b64len);
+	memcpy(mem + line->keytypelen + line->b64len, blob, bloblen);
+	pthread_mutex_lock(&kc->lock);
+	k = kc_slot(kc, line);
+	free(k->mem);
+	k->mem = mem;
+	k->typelen = line->keytypelen;
+	k->b64len = line->b64len;
+	k->bloblen = bloblen;
+	pthread_mutex_unlock(&kc->lock);
 }
 
 static int
@@ -409,12 +610,13 @@ add_key(struct lookup *lk, const struct shk_kh_line *line, int port_fallback)
 		lk->overflow = 1;
 		return 1; /* stop: the caller must grow the buffer anyway */
 	}
-	r = shk_b64_decode(line->b64, line->b64len, blob, cap, &bloblen);
-	if (r != SHK_OK)
+	if (kc_get(lk->st->kc, line, blob, cap, &bloblen))
+		r = SHK_OK;
+	else if ((r = shk_b64_decode(line->b64, line->b64len, blob, cap, &bloblen)) != SHK_OK)
 		shk_error_set(&err, r, line->lineno, "base64 does not decode");
-	else
-		r = shk_key_check_blob(line->keytype, line->keytypelen, blob, bloblen, NULL,
-				       &err);
+	else if ((r = shk_key_check_blob(line->keytype, line->keytypelen, blob, bloblen, NULL,
+					 &err)) == SHK_OK)
+		kc_put(lk->st->kc, line, blob, bloblen);
 	if (r != SHK_OK) {
 		lk->c = saved;
 		lk->origin = saved_origin;
@@ -475,6 +677,73 @@ lookup_line(const struct shk_kh_line *line, void *arg)
 
 /* ---- index ------------------------------------------------------------- */
 
+/* More always-candidates than this are parsed per lookup as before. */
+#define ALWAYS_PARSED_MAX 4096
+
+static void
+drop_parsed(struct kh_file *f)
+{
+	free(f->arecs);
+	free(f->alines);
+	f->arecs = NULL;
+	f->alines = NULL;
+	f->nalines = 0;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Parse x's always-candidates in m once. Lock held. Without memory, or
+ * for a record that does not fit m, nothing is kept. */
+static void
+parse_always(struct kh_file *f, const struct shk_khx *x, const struct shk_fmap *m)
+{
+	const uint32_t *recs;
+	const char *p;
+	size_t n, i, len;
+	unsigned long lineno;
+
+	shk_khx_always(x, &recs, &n);
+	if (n == 0 || n > ALWAYS_PARSED_MAX ||
+	    (f->arecs = malloc(n * sizeof(*f->arecs))) == NULL ||
+	    (f->alines = malloc(n * sizeof(*f->alines))) == NULL)
+		goto fail;
+	memcpy(f->arecs, recs, n * sizeof(*recs));
+	qsort(f->arecs, n, sizeof(*f->arecs), cmp_rec);
+	for (i = 0; i < n; i++) {
+		if (shk_khx_line(x, f->arecs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+			goto fail;
+		shk_kh_parse_line(p, len, lineno, &f->alines[i]);
+	}
+	f->nalines = n;
+	return;
+fail:
+	drop_parsed(f);
+}
+
+/* The parsed line of record rec, if kept. */
+static const struct shk_kh_line *
+parsed_line(const struct kh_file *f, uint32_t rec)
+{
+	size_t lo = 0, hi = f->nalines, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->arecs[mid] == rec)
+			return &f->alines[mid];
+		if (f->arecs[mid] < rec)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /*
  * The index for the mapped file m: the one kept from the last lookup if
  * the file is unchanged, else the one on disk if it passes every check,
@@ -492,6 +761,7 @@ index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 
 	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
 		return f->idx;
+	drop_parsed(f);
 	shk_khx_free(f->idx);
 	f->idx = NULL;
 	memset(&err, 0, sizeof(err));
@@ -530,6 +800,7 @@ static int
 index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
 	     struct lookup *lk)
 {
+	const struct shk_kh_line *pl;
 	struct shk_kh_line line;
 	struct shk_khx *x;
 	uint32_t *recs = NULL;
@@ -543,15 +814,22 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
 			       &recs, &n) != SHK_OK)
 		goto out;
-	/* All or nothing: no key is added unless every candidate fits. */
+	if (f->arecs == NULL)
+		parse_always(f, x, m);
+	/* All or nothing: no key is added unless every candidate fits (the
+	 * parsed ones were checked when they were parsed). */
 	for (i = 0; i < n; i++) {
-		if (shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
+		if (parsed_line(f, recs[i]) == NULL &&
+		    shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
 			goto out;
 	}
 	for (i = 0; i < n && !lk->overflow; i++) {
-		shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
-		shk_kh_parse_line(p, len, lineno, &line);
-		if (lookup_line(&line, lk) != 0)
+		if ((pl = parsed_line(f, recs[i])) == NULL) {
+			shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
+			shk_kh_parse_line(p, len, lineno, &line);
+			pl = &line;
+		}
+		if (lookup_line(pl, lk) != 0)
 			break;
 	}
 	rc = 0;
@@ -561,12 +839,143 @@ out:
 }
 
 static int
-same_file(const struct stat *a, const struct stat *b)
+same_times(const struct stat *a, const struct stat *b)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
 	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return same_times(a, b) && a->st_size == b->st_size;
+}
+
+/* lib/trust.c's rule for one path: owned by root or uid, not writable
+ * by group or others. */
+static int
+trusted_stat(const struct stat *sb, uid_t uid)
+{
+	return (sb->st_uid == 0 || sb->st_uid == uid) && (sb->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
+ * Lock held. 1 when f's path still names the file mapped in f->map and
+ * shk_trust_fd() would still accept it: the file and every directory of
+ * the walk are no symbolic links (so realpath would name the same
+ * directories) and pass the same owner and mode rule. Anything else
+ * (0) sends the caller to the full open and trust check, which also
+ * logs why. A lookup after a directory was made group-writable thus
+ * still refuses the file.
+ */
+static int
+fast_present(const struct files_state *st, const struct kh_file *f, struct lookup *lk)
+{
+	char buf[PATH_MAX];
+	struct stat sb;
+	size_t len;
+	int i;
+
+	if (!f->map_trusted || f->nlevels < 0)
+		return 0;
+	if (lstat(f->path, &sb) == -1 || !S_ISREG(sb.st_mode) || !same_file(&f->map.st, &sb) ||
+	    !trusted_stat(&sb, st->uid))
+		return 0;
+	len = strlen(f->path);
+	memcpy(buf, f->path, len + 1);
+	/* Levels shrink, so each cut leaves the next prefix. */
+	for (i = 0; i < f->nlevels; i++) {
+		buf[f->levels[i]] = '\0';
+		if (lstat(buf, &sb) == -1 || !S_ISDIR(sb.st_mode) || !trusted_stat(&sb, st->uid))
+			return 0;
+		/* Not a link, so what stat would say: ssh_known_hosts2
+		 * beside this file, if absent, is checked against it. */
+		if (i == 0) {
+			lk->absent_path = f->path;
+			lk->absent_len = f->levels[0];
+			lk->absent_rc = 0;
+			lk->absent_st = sb;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Lock held. 1 when f is still absent: the directory where its path
+ * stopped existing has the same identity, mtime and ctime (nothing was
+ * created, removed or renamed in it), re-resolved from its path.
+ */
+static int
+fast_absent(const struct kh_file *f, struct lookup *lk)
+{
+	char buf[PATH_MAX];
+
+	if (!f->absent)
+		return 0;
+	if (lk->absent_path == NULL || lk->absent_len != f->absent_len ||
+	    memcmp(lk->absent_path, f->path, f->absent_len) != 0) {
+		memcpy(buf, f->path, f->absent_len);
+		buf[f->absent_len] = '\0';
+		lk->absent_path = f->path;
+		lk->absent_len = f->absent_len;
+		lk->absent_rc = stat(buf, &lk->absent_st);
+	}
+	return lk->absent_rc == 0 && S_ISDIR(lk->absent_st.st_mode) &&
+	       same_times(&lk->absent_st, &f->absent_st);
+}
+
+/*
+ * Lock held, after open() said ENOENT: remember the deepest existing
+ * directory of the walk, if its last change is old enough that a
+ * change after this moment must move its mtime or ctime (as for the
+ * index, INDEX_RACY_SECONDS), and the next component is still absent
+ * after that directory was stat'ed.
+ */
+static void
+learn_absent(struct kh_file *f)
+{
+	char buf[PATH_MAX];
+	struct timespec now;
+	struct stat ds, cs;
+	size_t len, child;
+	time_t newest;
+	int i;
+
+	f->absent = 0;
+	if (f->nlevels < 0 || ++f->nabsent < 2)
+		return;
+	len = strlen(f->path);
+	for (i = 0; i < f->nlevels; i++) {
+		memcpy(buf, f->path, f->levels[i]);
+		buf[f->levels[i]] = '\0';
+		if (stat(buf, &ds) == 0)
+			break;
+		if (errno != ENOENT)
+			return;
+	}
+	if (i == f->nlevels || !S_ISDIR(ds.st_mode))
+		return;
+	newest = ds.st_mtim.tv_sec > ds.st_ctim.tv_sec ? ds.st_mtim.tv_sec : ds.st_ctim.tv_sec;
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0 || now.tv_sec - newest < INDEX_RACY_SECONDS)
+		return;
+	child = i == 0 ? len : f->levels[i - 1];
+	memcpy(buf, f->path, child);
+	buf[child] = '\0';
+	if (lstat(buf, &cs) == 0 || errno != ENOENT)
+		return;
+	f->absent_len = f->levels[i];
+	f->absent_st = ds;
+	f->absent = 1;
+}
+
+/* The mapped file f->map, through its index. Lock held. */
+static void
+read_mapped(struct files_state *st, struct kh_file *f, struct lookup *lk)
+{
+	if (index_lookup(st, f, &f->map, lk) != 0)
+		shk_kh_foreach(f->map.data, f->map.len, lookup_line, lk);
 }
 
 /* One file: through its index when it is large enough, else scanned.
@@ -578,10 +987,33 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 	struct stat sb;
 	int fd, r = -1;
 
-	if (open_file(st, f, &fd) != SHK_OK)
-		return -1;
 	lk->path = f->path;
 	lk->origin = NULL;
+	pthread_mutex_lock(&st->lock);
+	if (fast_absent(f, lk)) {
+		pthread_mutex_unlock(&st->lock);
+		return -1;
+	}
+	if (fast_present(st, f, lk)) {
+		read_mapped(st, f, lk);
+		pthread_mutex_unlock(&st->lock);
+		return 0;
+	}
+	f->absent = 0;
+	f->map_trusted = 0;
+	pthread_mutex_unlock(&st->lock);
+	if ((r = open_file(st, f, &fd)) != SHK_OK) {
+		if (r == SHK_ERR_NOTFOUND && errno == ENOENT) {
+			pthread_mutex_lock(&st->lock);
+			learn_absent(f);
+			pthread_mutex_unlock(&st->lock);
+		}
+		return -1;
+	}
+	pthread_mutex_lock(&st->lock);
+	f->nabsent = 0;
+	pthread_mutex_unlock(&st->lock);
+	r = -1;
 	if (st->index_min == SIZE_MAX || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
 	    (uintmax_t)sb.st_size < st->index_min) {
 		if (trust_file(st, f, fd) == SHK_OK && map_fd(st, f, fd, &m) == SHK_OK) {
@@ -601,12 +1033,13 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 	}
 	pthread_mutex_lock(&st->lock);
 	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
+		drop_parsed(f);
 		shk_fmap_close(&f->map);
 		if (map_fd(st, f, fd, &f->map) != SHK_OK)
 			goto out;
 	}
-	if (index_lookup(st, f, &f->map, lk) != 0)
-		shk_kh_foreach(f->map.data, f->map.len, lookup_line, lk);
+	f->map_trusted = 1;
+	read_mapped(st, f, lk);
 	r = 0;
 out:
 	pthread_mutex_unlock(&st->lock);
