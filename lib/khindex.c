@@ -25,7 +25,7 @@
 #include "knownhosts.h"
 
 #define KHX_MAGIC "SHKKHX\r\n"
-#define KHX_VERSION 1
+#define KHX_VERSION 2
 #define KHX_BYTEORDER 0x01020304u
 /* OpenSSH's limits for a hashed field (hostfile.c: extract_salt). */
 #define SALT_B64_MAX 1024
@@ -36,6 +36,9 @@
 /* Below this many hashed lines a second thread costs more than it saves. */
 #define THREAD_MIN_HASHED 16384
 #define MAX_THREADS 8
+/* The unit of lazy verification: each block of everything after the
+ * block sums has its own checksum, checked when a lookup first reads it. */
+#define KHX_BLOCK 4096
 
 struct khx_hdr {
 	char magic[8];
@@ -43,9 +46,9 @@ struct khx_hdr {
 	uint32_t byteorder;
 	uint64_t dev, ino, size;
 	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-	uint32_t nrec, nbuckets, nnames, nalways, nhashed, pad;
+	uint32_t nrec, nbuckets, nnames, nalways, nhashed, nblocks;
 	uint64_t total;	   /* bytes in the whole index file */
-	uint64_t checksum; /* over the file with this field zero */
+	uint64_t checksum; /* over the header (this field zero) and the block sums */
 };
 
 struct khx_rec {
@@ -70,7 +73,14 @@ struct shk_khx {
 	unsigned char *img; /* the whole index file */
 	size_t imglen;
 	int mapped;
+	/* Built here rather than read from disk: nothing to verify. */
+	int trusted;
 	const struct khx_hdr *h;
+	const uint64_t *sums; /* nblocks, of the data after them */
+	size_t base;	      /* where the first block starts */
+	/* Blocks whose checksum matched, one bit each; set with atomics, as
+	 * threads may share x (a race only checks a block twice). */
+	uint64_t *verified;
 	const struct khx_rec *rec;
 	const uint32_t *bucket; /* nbuckets + 1 */
 	const struct khx_name *names;
@@ -162,10 +172,12 @@ round64(uint64_t acc, uint64_t w)
 	return rotl64(acc + w * P2, 31) * P1;
 }
 
+/* seed keeps a block's sum tied to its place: blocks cannot be swapped.
+ * skip_off: an 8-byte field read as zero (SIZE_MAX: none). */
 static uint64_t
-khx_checksum(const unsigned char *p, size_t len, size_t skip_off)
+khx_checksum(const unsigned char *p, size_t len, size_t skip_off, uint64_t seed)
 {
-	uint64_t l[4] = {P1, P2, ~P1, ~P2}, w, h;
+	uint64_t l[4] = {P1 ^ seed, P2, ~P1, ~P2}, w, h;
 	size_t i = 0, k;
 
 	for (; i + 32 <= len; i += 32) {
@@ -192,14 +204,35 @@ khx_checksum(const unsigned char *p, size_t len, size_t skip_off)
 	return h;
 }
 
+#define NO_SKIP SIZE_MAX
+
+/* The block sums after the header, then the header's own sum, which
+ * covers them. Whatever the header's counts say, nothing is read or
+ * written outside img[0..len). */
+static void
+khx_seal(unsigned char *img, size_t len)
+{
+	struct khx_hdr *h = (struct khx_hdr *)(void *)img;
+	size_t base = sizeof(*h) + (size_t)h->nblocks * sizeof(uint64_t), start, k;
+	uint64_t sum;
+
+	for (k = 0; k < h->nblocks && base <= len; k++) {
+		if ((start = base + k * KHX_BLOCK) >= len)
+			break;
+		sum = khx_checksum(img + start, len - start < KHX_BLOCK ? len - start : KHX_BLOCK,
+				   NO_SKIP, k);
+		memcpy(img + sizeof(*h) + k * sizeof(sum), &sum, sizeof(sum));
+	}
+	h->checksum = khx_checksum(img, base < len ? base : len,
+				   offsetof(struct khx_hdr, checksum), 0);
+}
+
 int
 shk_khx_reseal(void *img, size_t len)
 {
-	struct khx_hdr *h = img;
-
-	if (len < sizeof(*h))
+	if (len < sizeof(struct khx_hdr))
 		return SHK_ERR_RANGE;
-	h->checksum = khx_checksum(img, len, offsetof(struct khx_hdr, checksum));
+	khx_seal(img, len);
 	return SHK_OK;
 }
 
@@ -212,22 +245,35 @@ align8(size_t n)
 }
 
 struct khx_layout {
-	size_t rec, bucket, names, always, hashed, total;
+	size_t sums, rec, bucket, names, always, hashed, total;
+	uint32_t nblocks;
 };
 
-/* Counts are 32-bit, so on 64-bit size_t nothing here can overflow. */
+/* Counts are 32-bit, so on 64-bit size_t nothing here can overflow. The
+ * block sums come first; the sections follow, in blocks of KHX_BLOCK. */
 static int
 khx_layout(uint32_t nrec, uint32_t nbuckets, uint32_t nnames, uint32_t nalways,
 	   uint32_t nhashed, struct khx_layout *lo)
 {
+	size_t bucket, names, always, hashed, end, nblocks;
+
 	if (sizeof(size_t) < 8 || nbuckets == UINT32_MAX)
 		return SHK_ERR_RANGE;
-	lo->rec = sizeof(struct khx_hdr);
-	lo->bucket = lo->rec + (size_t)nrec * sizeof(struct khx_rec);
-	lo->names = lo->bucket + align8(((size_t)nbuckets + 1) * sizeof(uint32_t));
-	lo->always = lo->names + (size_t)nnames * sizeof(struct khx_name);
-	lo->hashed = lo->always + align8((size_t)nalways * sizeof(uint32_t));
-	lo->total = lo->hashed + (size_t)nhashed * sizeof(struct khx_hashed);
+	bucket = (size_t)nrec * sizeof(struct khx_rec);
+	names = bucket + align8(((size_t)nbuckets + 1) * sizeof(uint32_t));
+	always = names + (size_t)nnames * sizeof(struct khx_name);
+	hashed = always + align8((size_t)nalways * sizeof(uint32_t));
+	end = hashed + (size_t)nhashed * sizeof(struct khx_hashed);
+	if ((nblocks = (end + KHX_BLOCK - 1) / KHX_BLOCK) > UINT32_MAX)
+		return SHK_ERR_RANGE;
+	lo->nblocks = (uint32_t)nblocks;
+	lo->sums = sizeof(struct khx_hdr);
+	lo->rec = lo->sums + nblocks * sizeof(uint64_t);
+	lo->bucket = lo->rec + bucket;
+	lo->names = lo->rec + names;
+	lo->always = lo->rec + always;
+	lo->hashed = lo->rec + hashed;
+	lo->total = lo->rec + end;
 	return SHK_OK;
 }
 
@@ -235,11 +281,42 @@ static void
 khx_point(struct shk_khx *x, const struct khx_layout *lo)
 {
 	x->h = (const struct khx_hdr *)(void *)x->img;
+	x->sums = (const uint64_t *)(void *)(x->img + lo->sums);
+	x->base = lo->rec;
 	x->rec = (const struct khx_rec *)(void *)(x->img + lo->rec);
 	x->bucket = (const uint32_t *)(void *)(x->img + lo->bucket);
 	x->names = (const struct khx_name *)(void *)(x->img + lo->names);
 	x->always = (const uint32_t *)(void *)(x->img + lo->always);
 	x->hashed = (const struct khx_hashed *)(void *)(x->img + lo->hashed);
+}
+
+/*
+ * Before a lookup reads n bytes at p (inside x's sections), check the
+ * sums of the blocks they lie in, once per block and index. An index
+ * built here needs none.
+ */
+static int
+khx_need(const struct shk_khx *x, const void *p, size_t n, struct shk_error *err)
+{
+	size_t off = (size_t)((const unsigned char *)p - x->img), k, last, start, len;
+	uint64_t bit, *w;
+
+	if (x->trusted || n == 0)
+		return SHK_OK;
+	for (k = (off - x->base) / KHX_BLOCK, last = (off + n - 1 - x->base) / KHX_BLOCK;
+	     k <= last; k++) {
+		w = &x->verified[k / 64];
+		bit = (uint64_t)1 << (k % 64);
+		if (__atomic_load_n(w, __ATOMIC_RELAXED) & bit)
+			continue;
+		start = x->base + k * KHX_BLOCK;
+		len = x->imglen - start < KHX_BLOCK ? x->imglen - start : KHX_BLOCK;
+		if (khx_checksum(x->img + start, len, NO_SKIP, k) != x->sums[k])
+			return shk_error_set(err, SHK_ERR_PARSE, 0, "block %zu: checksum mismatch",
+					     k);
+		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+	}
+	return SHK_OK;
 }
 
 static uint32_t
@@ -461,6 +538,7 @@ shk_khx_build(const char *data, size_t len, const struct stat *st, struct shk_kh
 	h->nnames = (uint32_t)b.nnames;
 	h->nalways = (uint32_t)b.nalways;
 	h->nhashed = (uint32_t)b.nhashed;
+	h->nblocks = lo.nblocks;
 	h->total = lo.total;
 	memcpy(x->img + lo.rec, b.rec, b.nrec * sizeof(*b.rec));
 	/* Counting sort of the names into their buckets, keeping file
@@ -478,8 +556,9 @@ shk_khx_build(const char *data, size_t len, const struct stat *st, struct shk_kh
 		memcpy(x->img + lo.always, b.always, b.nalways * sizeof(*b.always));
 	if (b.nhashed > 0)
 		memcpy(x->img + lo.hashed, b.hashed, b.nhashed * sizeof(*b.hashed));
-	h->checksum = khx_checksum(x->img, x->imglen, offsetof(struct khx_hdr, checksum));
+	khx_seal(x->img, x->imglen);
 	khx_point(x, &lo);
+	x->trusted = 1;
 	*out = x;
 	x = NULL;
 	r = SHK_OK;
@@ -502,32 +581,44 @@ shk_khx_free(struct shk_khx *x)
 		munmap(x->img, x->imglen);
 	else
 		free(x->img);
+	free(x->verified);
 	free(x);
 }
 
 void
 shk_khx_stats(const struct shk_khx *x, struct shk_khx_stats *s)
 {
+	size_t i;
+
 	s->records = x->h->nrec;
 	s->names = x->h->nnames;
 	s->always = x->h->nalways;
 	s->hashed = x->h->nhashed;
 	s->bytes = x->imglen;
+	s->blocks = x->h->nblocks;
+	s->blocks_checked = 0;
+	for (i = 0; i < s->blocks; i++) {
+		if (x->trusted ||
+		    (__atomic_load_n(&x->verified[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1)
+			s->blocks_checked++;
+	}
 }
 
 /* ---- validation -------------------------------------------------------- */
 
 /*
- * Everything a lookup will rely on, checked once: a bad index is refused
- * as a whole, never half used.
+ * At load, only what every lookup relies on: the header, the counts
+ * against the size, and the sum over the header and the block sums.
+ * Each block's sum and each value read from it are checked when a
+ * lookup first reads them (khx_need and the bounds checks of the
+ * queries), so a lookup reads a few blocks of a large index instead of
+ * all of it (docs/performance.md).
  */
 static int
 khx_validate(struct shk_khx *x, struct shk_error *err)
 {
 	const struct khx_hdr *h = (const struct khx_hdr *)(void *)x->img;
 	struct khx_layout lo;
-	uint64_t prev_end = 0, bad = 0;
-	uint32_t i, b;
 
 	if (x->imglen < sizeof(*h))
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "truncated header");
@@ -542,31 +633,40 @@ khx_validate(struct shk_khx *x, struct shk_error *err)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "bad bucket count");
 	if (khx_layout(h->nrec, h->nbuckets, h->nnames, h->nalways, h->nhashed, &lo) !=
 		    SHK_OK ||
-	    lo.total != x->imglen)
+	    lo.total != x->imglen || lo.nblocks != h->nblocks)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "counts do not fit the size");
-	if (khx_checksum(x->img, x->imglen, offsetof(struct khx_hdr, checksum)) !=
-	    h->checksum)
+	if (khx_checksum(x->img, lo.rec, offsetof(struct khx_hdr, checksum), 0) != h->checksum)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "checksum mismatch");
+	if ((x->verified = calloc((size_t)lo.nblocks / 64 + 1, sizeof(*x->verified))) == NULL)
+		return shk_error_set(err, SHK_ERR_NOMEM, 0, "out of memory");
 	khx_point(x, &lo);
-	/* Bounds of every offset, without a branch per entry: this runs on
-	 * every process start and must stay a small part of a lookup. */
+	return SHK_OK;
+}
+
+int
+shk_khx_verify(const struct shk_khx *x, struct shk_error *err)
+{
+	const struct khx_hdr *h = x->h;
+	uint64_t prev_end = 0, bad = 0;
+	uint32_t i, b;
+	int r;
+
+	if ((r = khx_need(x, x->img + x->base, x->imglen - x->base, err)) != SHK_OK)
+		return r;
+	/* Without a branch per entry: this reads every entry. */
 	for (i = 0; i < h->nrec; i++) {
 		bad |= (uint64_t)(x->rec[i].off < prev_end) | (x->rec[i].off > h->size) |
 		       (x->rec[i].len > h->size - x->rec[i].off);
 		prev_end = x->rec[i].off + x->rec[i].len;
 	}
 	if (bad)
-		return shk_error_set(err, SHK_ERR_PARSE, 0, "record out of range");
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "record out of range or order");
 	if (x->bucket[0] != 0 || x->bucket[h->nbuckets] != h->nnames)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "bad bucket bounds");
 	for (b = 0; b < h->nbuckets; b++)
 		bad |= x->bucket[b] > x->bucket[b + 1];
 	if (bad)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "buckets out of order");
-	/* Which bucket a name sits in is not checked here (a nested loop
-	 * that cost more than the rest of a lookup): a name in the wrong
-	 * bucket is never reached, which the checksum and the ownership
-	 * rules rule out, and which can never read out of bounds. */
 	for (i = 0; i < h->nnames; i++)
 		bad |= x->names[i].rec >= h->nrec;
 	if (bad)
@@ -664,9 +764,9 @@ shk_khx_load(const char *dir, const struct stat *st, uid_t euid, struct shk_khx 
 		r = shk_error_set(err, SHK_ERR_PARSE, 0, "%s/%s: short read", dir, name);
 		goto out;
 	}
-	/* Populated: the checksum reads every page anyway. */
-	if ((p = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-		      0)) == MAP_FAILED) {
+	/* Not populated: a lookup reads a few of its pages. */
+	if ((p = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+	    MAP_FAILED) {
 		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "mmap: %s", strerror(errno));
 		goto out;
 	}
@@ -766,7 +866,7 @@ shk_khx_save(const struct shk_khx *x, const char *dir, uid_t euid, struct shk_er
 		goto out;
 	}
 	fd = -1;
-	/* No fsync: a torn index fails its checksum and is rebuilt. */
+	/* No fsync: a torn index fails a checksum and is rebuilt. */
 	if (renameat(dfd, tmp, dfd, name) == -1) {
 		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "rename %s/%s: %s", dir, name,
 				  strerror(errno));
@@ -812,8 +912,17 @@ struct hwork {
 	const char *name, *name2;
 	size_t namelen, name2len, from, to;
 	struct recvec out;
+	struct shk_error err;
 	int r;
 };
+
+static int
+hashed_match(struct hwork *w, const struct khx_hashed *e)
+{
+	if (e->rec >= w->x->h->nrec)
+		return shk_error_set(&w->err, SHK_ERR_PARSE, 0, "hashed entry out of range");
+	return recvec_add(&w->out, e->rec);
+}
 
 static void *
 hashed_range(void *arg)
@@ -824,19 +933,22 @@ hashed_range(void *arg)
 	unsigned char mac[SHK_SHA1_LEN];
 	size_t i;
 
+	if (w->from < w->to)
+		w->r = khx_need(w->x, &w->x->hashed[w->from],
+				(w->to - w->from) * sizeof(*w->x->hashed), &w->err);
 	for (i = w->from; i < w->to && w->r == SHK_OK; i++) {
 		e = &w->x->hashed[i];
 		memcpy(pre.inner, e->inner, sizeof(pre.inner));
 		memcpy(pre.outer, e->outer, sizeof(pre.outer));
 		shk_hmac_sha1_fin(&pre, w->name, w->namelen, mac);
 		if (memcmp(mac, e->want, sizeof(mac)) == 0) {
-			w->r = recvec_add(&w->out, e->rec);
+			w->r = hashed_match(w, e);
 			continue;
 		}
 		if (w->name2 != NULL) {
 			shk_hmac_sha1_fin(&pre, w->name2, w->name2len, mac);
 			if (memcmp(mac, e->want, sizeof(mac)) == 0)
-				w->r = recvec_add(&w->out, e->rec);
+				w->r = hashed_match(w, e);
 		}
 	}
 	return NULL;
@@ -851,28 +963,63 @@ cmp_u32(const void *a, const void *b)
 }
 
 static int
-add_named(const struct shk_khx *x, const char *name, size_t len, struct recvec *rv)
+add_named(const struct shk_khx *x, const char *name, size_t len, struct recvec *rv,
+	  struct shk_error *err)
 {
-	uint32_t h = name_hash(name, len), b = h & (x->h->nbuckets - 1), i;
+	uint32_t h = name_hash(name, len), b = h & (x->h->nbuckets - 1), i, lo, hi;
 	int r;
 
-	for (i = x->bucket[b]; i < x->bucket[b + 1]; i++) {
-		if (x->names[i].hash == h && (r = recvec_add(rv, x->names[i].rec)) != SHK_OK)
+	if ((r = khx_need(x, &x->bucket[b], 2 * sizeof(*x->bucket), err)) != SHK_OK)
+		return r;
+	lo = x->bucket[b];
+	hi = x->bucket[b + 1];
+	if (lo > hi || hi > x->h->nnames)
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "bucket %u out of range", b);
+	if ((r = khx_need(x, &x->names[lo], (hi - lo) * sizeof(*x->names), err)) != SHK_OK)
+		return r;
+	for (i = lo; i < hi; i++) {
+		if (x->names[i].hash != h)
+			continue;
+		if (x->names[i].rec >= x->h->nrec)
+			return shk_error_set(err, SHK_ERR_PARSE, 0, "name %u out of range", i);
+		if ((r = recvec_add(rv, x->names[i].rec)) != SHK_OK)
 			return r;
 	}
 	return SHK_OK;
 }
 
 int
+shk_khx_always(const struct shk_khx *x, const uint32_t **recs, size_t *n,
+	       struct shk_error *err)
+{
+	uint32_t i;
+	int r;
+
+	*recs = NULL;
+	*n = 0;
+	if ((r = khx_need(x, x->always, x->h->nalways * sizeof(*x->always), err)) != SHK_OK)
+		return r;
+	for (i = 0; i < x->h->nalways; i++) {
+		if (x->always[i] >= x->h->nrec)
+			return shk_error_set(err, SHK_ERR_PARSE, 0, "always entry %u out of range",
+					     i);
+	}
+	*recs = x->always;
+	*n = x->h->nalways;
+	return SHK_OK;
+}
+
+int
 shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 		   const char *name2, size_t name2len, int nthreads, uint32_t **recs,
-		   size_t *nrecs)
+		   size_t *nrecs, struct shk_error *err)
 {
 	struct hwork w[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS];
 	struct recvec rv;
-	size_t i, j, nh = x->h->nhashed, chunk;
+	const uint32_t *always;
+	size_t i, j, nh = x->h->nhashed, chunk, nalways;
 	int t, r = SHK_OK;
 
 	*recs = NULL;
@@ -880,11 +1027,12 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 	memset(&rv, 0, sizeof(rv));
 	memset(w, 0, sizeof(w));
 	memset(started, 0, sizeof(started));
-	if ((r = add_named(x, name, namelen, &rv)) != SHK_OK ||
-	    (name2 != NULL && (r = add_named(x, name2, name2len, &rv)) != SHK_OK))
+	if ((r = add_named(x, name, namelen, &rv, err)) != SHK_OK ||
+	    (name2 != NULL && (r = add_named(x, name2, name2len, &rv, err)) != SHK_OK) ||
+	    (r = shk_khx_always(x, &always, &nalways, err)) != SHK_OK)
 		goto out;
-	for (i = 0; i < x->h->nalways; i++) {
-		if ((r = recvec_add(&rv, x->always[i])) != SHK_OK)
+	for (i = 0; i < nalways; i++) {
+		if ((r = recvec_add(&rv, always[i])) != SHK_OK)
 			goto out;
 	}
 	if (nthreads > MAX_THREADS)
@@ -913,8 +1061,11 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 			hashed_range(&w[t]);
 	}
 	for (t = 0; t < nthreads; t++) {
-		if (w[t].r != SHK_OK && r == SHK_OK)
+		if (w[t].r != SHK_OK && r == SHK_OK) {
 			r = w[t].r;
+			if (err != NULL)
+				*err = w[t].err;
+		}
 		for (i = 0; i < w[t].out.n && r == SHK_OK; i++)
 			r = recvec_add(&rv, w[t].out.v[i]);
 	}
@@ -936,13 +1087,6 @@ out:
 	return r;
 }
 
-void
-shk_khx_always(const struct shk_khx *x, const uint32_t **recs, size_t *n)
-{
-	*recs = x->always;
-	*n = x->h->nalways;
-}
-
 int
 shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
 	     const char **line, size_t *linelen, unsigned long *lineno)
@@ -952,8 +1096,10 @@ shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len
 	if (rec >= x->h->nrec)
 		return SHK_ERR_RANGE;
 	r = &x->rec[rec];
-	/* Checked at load against the recorded size; checked again against
-	 * the mapping in hand, which is what is about to be read. */
+	if (khx_need(x, r, sizeof(*r), NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
+	/* Checked against the mapping in hand, which is what is about to
+	 * be read (the index was built for a file of this size). */
 	if (r->off > len || r->len > len - r->off)
 		return SHK_ERR_RANGE;
 	*line = data + r->off;

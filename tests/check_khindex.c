@@ -23,6 +23,7 @@
 #define OFF_NNAMES 80
 #define OFF_NALWAYS 84
 #define OFF_NHASHED 88
+#define OFF_NBLOCKS 92
 #define OFF_TOTAL 96
 #define HDR_SIZE 112
 #define REC_SIZE 16
@@ -190,7 +191,7 @@ check_query(const struct shk_khx *x, size_t q, int nthreads)
 	shk_kh_foreach(store, storelen, want_line, &w);
 	ck_assert_int_eq(shk_khx_candidates(x, w.name, strlen(w.name), w.name2,
 					    w.name2 != NULL ? strlen(w.name2) : 0, nthreads,
-					    &recs, &n),
+					    &recs, &n, NULL),
 			 SHK_OK);
 	ck_assert_uint_le(n, SHK_ARRAY_SIZE(got));
 	for (i = 0; i < n; i++) {
@@ -254,7 +255,7 @@ START_TEST(test_empty_file)
 	make_store();
 	store_st.st_size = 0;
 	ck_assert_int_eq(shk_khx_build(NULL, 0, &store_st, &x), SHK_OK);
-	ck_assert_int_eq(shk_khx_candidates(x, "alpha", 5, NULL, 0, 2, &recs, &n), SHK_OK);
+	ck_assert_int_eq(shk_khx_candidates(x, "alpha", 5, NULL, 0, 2, &recs, &n, NULL), SHK_OK);
 	ck_assert_uint_eq(n, 0);
 	free(recs);
 	shk_khx_free(x);
@@ -323,6 +324,8 @@ write_index(const unsigned char *buf, size_t len)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* Load, then check all of it, as lookups would bit by bit: a defect is
+ * SHK_ERR_PARSE whether it shows at load or when its block is read. */
 static int
 load(struct shk_error *err)
 {
@@ -332,6 +335,8 @@ load(struct shk_error *err)
 	memset(err, 0, sizeof(*err));
 	r = shk_khx_load(cache_dir(), &store_st, geteuid(), &x, err);
 	ck_assert(r == SHK_OK ? x != NULL : x == NULL);
+	if (r == SHK_OK)
+		r = shk_khx_verify(x, err);
 	shk_khx_free(x);
 	return r;
 }
@@ -474,7 +479,7 @@ START_TEST(test_forged)
 {
 	unsigned char *buf;
 	struct shk_error err;
-	size_t len, bucket, names, always, hashed;
+	size_t len, recs, bucket, names, always, hashed;
 	uint32_t nrec, nb, nnames, nalways;
 	uint64_t v;
 
@@ -484,7 +489,8 @@ START_TEST(test_forged)
 	nb = get32(buf, OFF_NBUCKETS);
 	nnames = get32(buf, OFF_NNAMES);
 	nalways = get32(buf, OFF_NALWAYS);
-	bucket = HDR_SIZE + (size_t)nrec * REC_SIZE;
+	recs = HDR_SIZE + (size_t)get32(buf, OFF_NBLOCKS) * 8;
+	bucket = recs + (size_t)nrec * REC_SIZE;
 	names = bucket + (((size_t)nb + 1) * 4 + 7) / 8 * 8;
 	always = names + (size_t)nnames * 8;
 	hashed = always + ((size_t)nalways * 4 + 7) / 8 * 8;
@@ -492,14 +498,14 @@ START_TEST(test_forged)
 	switch (_i) {
 	case 0:
 		v = storelen + 1;
-		memcpy(buf + HDR_SIZE + REC_SIZE * (nrec - 1), &v, 8);
+		memcpy(buf + recs + REC_SIZE * (nrec - 1), &v, 8);
 		break;
 	case 1:
-		put32(buf, HDR_SIZE + REC_SIZE * (nrec - 1) + 8, 0xffffff);
+		put32(buf, recs + REC_SIZE * (nrec - 1) + 8, 0xffffff);
 		break;
 	case 2:
 		v = 0;
-		memcpy(buf + HDR_SIZE + REC_SIZE * 1, &v, 8);
+		memcpy(buf + recs + REC_SIZE * 1, &v, 8);
 		break;
 	case 3:
 		put32(buf, names + 4, nrec);
@@ -576,6 +582,86 @@ START_TEST(test_bad_mode_or_owner)
 }
 END_TEST
 
+/* Every query on an index read from disk, whose blocks are checked as
+ * the queries read them, gives what the built one gives. */
+START_TEST(test_loaded_queries)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+
+	save_store_index();
+	ck_assert_int_eq(shk_khx_load(cache_dir(), &store_st, geteuid(), &x, &err), SHK_OK);
+	check_query(x, (size_t)_i, 1);
+	check_query(x, (size_t)_i, 3);
+	shk_khx_free(x);
+}
+END_TEST
+
+/* A byte changed after the index was sealed: the header still loads, and
+ * the first query that reads the block refuses the index. */
+START_TEST(test_corrupt_block_refused_by_query)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+	unsigned char *buf;
+	uint32_t *recs = NULL;
+	size_t len, n = 0, at;
+
+	save_store_index();
+	buf = read_index(&len);
+	at = HDR_SIZE + (size_t)get32(buf, OFF_NBLOCKS) * 8 + (size_t)_i * 97;
+	ck_assert_uint_lt(at, len);
+	buf[at] ^= 0x40;
+	write_index(buf, len);
+	ck_assert_int_eq(shk_khx_load(cache_dir(), &store_st, geteuid(), &x, &err), SHK_OK);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(shk_khx_candidates(x, "alpha", 5, NULL, 0, 1, &recs, &n, &err),
+			 SHK_ERR_PARSE);
+	ck_assert_ptr_null(recs);
+	ck_assert_ptr_nonnull(strstr(err.msg, "checksum"));
+	shk_khx_free(x);
+	free(buf);
+}
+END_TEST
+
+/* In a large index a lookup checks the few blocks it reads, not all. */
+START_TEST(test_lazy_blocks)
+{
+	struct shk_khx *x = NULL;
+	struct shk_khx_stats s;
+	struct shk_error err;
+	struct stat st = store_st;
+	uint32_t *recs = NULL;
+	size_t cap = 4000 * 120, len = 0, n = 0, i;
+	char *big = malloc(cap);
+
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < 4000; i++)
+		len += (size_t)snprintf(big + len, cap - len, "h%zu.example %s\n", i, KEY);
+	st.st_size = (off_t)len;
+	ck_assert_int_eq(shk_khx_build(big, len, &st, &x), SHK_OK);
+	ck_assert_int_eq(shk_khx_save(x, cache_dir(), geteuid(), &err), SHK_OK);
+	shk_khx_free(x);
+	x = NULL;
+	ck_assert_int_eq(shk_khx_load(cache_dir(), &st, geteuid(), &x, &err), SHK_OK);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_ge(s.blocks, 16);
+	ck_assert_uint_eq(s.blocks_checked, 0);
+	ck_assert_int_eq(shk_khx_candidates(x, "h1234.example", 13, NULL, 0, 1, &recs, &n, &err),
+			 SHK_OK);
+	ck_assert_uint_eq(n, 1);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_gt(s.blocks_checked, 0);
+	ck_assert_uint_le(s.blocks_checked, 4);
+	ck_assert_int_eq(shk_khx_verify(x, &err), SHK_OK);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_eq(s.blocks_checked, s.blocks);
+	free(recs);
+	shk_khx_free(x);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_line_bounds)
 {
 	struct shk_khx *x = NULL;
@@ -616,6 +702,9 @@ main(void)
 	tcase_add_test(td, test_flipped_bytes);
 	tcase_add_loop_test(td, test_forged, 0, SHK_ARRAY_SIZE(forged));
 	tcase_add_loop_test(td, test_bad_mode_or_owner, 0, 6);
+	tcase_add_loop_test(td, test_loaded_queries, 0, SHK_ARRAY_SIZE(queries));
+	tcase_add_loop_test(td, test_corrupt_block_refused_by_query, 0, 8);
+	tcase_add_test(td, test_lazy_blocks);
 	suite_add_tcase(s, td);
 	return tu_run(s);
 }

@@ -76,9 +76,20 @@ answers >"$TMPROOT/got"
 check "truncated index: same answers" cmp -s "$TMPROOT/want" "$TMPROOT/got"
 check "truncated index: rewritten" test "$(wc -c <"$IDX")" = "$size"
 
+cp "$IDX" "$TMPROOT/good.idx"
 printf '\377' | dd of="$IDX" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 answers >"$TMPROOT/got"
 check "flipped byte: same answers" cmp -s "$TMPROOT/want" "$TMPROOT/got"
+check "flipped byte: index rebuilt" cmp -s "$TMPROOT/good.idx" "$IDX"
+
+# The first record (line 1, p1.example) comes right after the header (112
+# bytes) and the block sums (8 bytes each, their count at offset 92): a
+# lookup of p1 reads that block, finds it corrupt, and rebuilds.
+nblocks=$(od -An -t u4 -j 92 -N 4 "$IDX" | tr -d ' ')
+printf '\377' | dd of="$IDX" bs=1 seek=$((112 + 8 * nblocks + 3)) conv=notrunc 2>/dev/null
+"$SHK_CLI" --root "$ROOT" lookup p1.example >"$TMPROOT/p1" 2>&1
+check "corrupt record: p1 found" grep -q "^p1.example" "$TMPROOT/p1"
+check "corrupt record: index rebuilt" cmp -s "$TMPROOT/good.idx" "$IDX"
 
 chmod 0666 "$IDX"
 out=$("$SHK_CLI" -v --root "$ROOT" lookup p1.example 2>&1 >/dev/null)

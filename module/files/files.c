@@ -708,8 +708,7 @@ parse_always(struct kh_file *f, const struct shk_khx *x, const struct shk_fmap *
 	size_t n, i, len;
 	unsigned long lineno;
 
-	shk_khx_always(x, &recs, &n);
-	if (n == 0 || n > ALWAYS_PARSED_MAX ||
+	if (shk_khx_always(x, &recs, &n, NULL) != SHK_OK || n == 0 || n > ALWAYS_PARSED_MAX ||
 	    (f->arecs = malloc(n * sizeof(*f->arecs))) == NULL ||
 	    (f->alines = malloc(n * sizeof(*f->alines))) == NULL)
 		goto fail;
@@ -744,37 +743,16 @@ parsed_line(const struct kh_file *f, uint32_t rec)
 	return NULL;
 }
 
-/*
- * The index for the mapped file m: the one kept from the last lookup if
- * the file is unchanged, else the one on disk if it passes every check,
- * else one built now (and written when the file is not racy). Called
- * with the lock held. NULL when none can be had: the caller scans.
- */
+/* Build f's index from m now, and write it when the file is not racy.
+ * Lock held. NULL without memory. */
 static struct shk_khx *
-index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
+index_build(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 {
 	struct shk_khx *x = NULL;
 	struct shk_error err;
 	struct timespec now;
 	time_t newest;
-	int r;
 
-	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
-		return f->idx;
-	drop_parsed(f);
-	shk_khx_free(f->idx);
-	f->idx = NULL;
-	memset(&err, 0, sizeof(err));
-	if (f->cache_dir != NULL) {
-		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
-		if (r == SHK_OK)
-			return f->idx = x;
-		/* Missing or stale is routine; anything else is worth a word,
-		 * but only at debug level: scanning still gives the answer. */
-		if (r != SHK_ERR_NOTFOUND)
-			files_log(st, SHK_LOG_DEBUG, r, f->path, 0,
-				  "index not used: %s; scanning", err.msg);
-	}
 	if (shk_khx_build(m->data, m->len, &m->st, &x) != SHK_OK)
 		return NULL;
 	f->idx = x;
@@ -793,9 +771,89 @@ index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 	return x;
 }
 
+static void
+index_drop(struct kh_file *f)
+{
+	drop_parsed(f);
+	shk_khx_free(f->idx);
+	f->idx = NULL;
+}
+
+/*
+ * The index for the mapped file m: the one kept from the last lookup if
+ * the file is unchanged, else the one on disk if its header passes the
+ * checks, else one built now. Called with the lock held. NULL when none
+ * can be had: the caller scans.
+ */
+static struct shk_khx *
+index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+	int r;
+
+	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
+		return f->idx;
+	index_drop(f);
+	memset(&err, 0, sizeof(err));
+	if (f->cache_dir != NULL) {
+		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
+		if (r == SHK_OK)
+			return f->idx = x;
+		/* Missing or stale is routine; anything else is worth a word,
+		 * but only at debug level: scanning still gives the answer. */
+		if (r != SHK_ERR_NOTFOUND)
+			files_log(st, SHK_LOG_DEBUG, r, f->path, 0,
+				  "index not used: %s; scanning", err.msg);
+	}
+	return index_build(st, f, m);
+}
+
+/* The candidates for lk in x, checking every line they name. SHK_OK,
+ * SHK_ERR_PARSE when x turned out corrupt, or another status. */
+static int
+index_candidates(struct files_state *st, struct kh_file *f, const struct shk_khx *x,
+		 const struct shk_fmap *m, struct lookup *lk, uint32_t **recs, size_t *n)
+{
+	struct shk_error err;
+	const char *p;
+	size_t i, len;
+	unsigned long lineno;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = shk_khx_candidates(x, lk->q->kh_name, lk->khlen,
+			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
+			       recs, n, &err);
+	if (r != SHK_OK)
+		goto fail;
+	if (f->arecs == NULL)
+		parse_always(f, x, m);
+	/* All or nothing: no key is added unless every candidate fits (the
+	 * parsed ones were checked when they were parsed). */
+	for (i = 0; i < *n; i++) {
+		if (parsed_line(f, (*recs)[i]) == NULL &&
+		    (r = shk_khx_line(x, (*recs)[i], m->data, m->len, &p, &len, &lineno)) !=
+			    SHK_OK) {
+			shk_error_set(&err, SHK_ERR_PARSE, 0, "record %u unusable", (*recs)[i]);
+			r = SHK_ERR_PARSE;
+			goto fail;
+		}
+	}
+	return SHK_OK;
+fail:
+	free(*recs);
+	*recs = NULL;
+	*n = 0;
+	if (r == SHK_ERR_PARSE)
+		files_log(st, SHK_LOG_DEBUG, r, f->path, 0, "index corrupt: %s; rebuilding",
+			  err.msg);
+	return r;
+}
+
 /* The candidate lines the index names, through the same callback as a
  * scan, in file order. Lock held. 0 when done, -1 when the caller must
- * scan. */
+ * scan. An index found corrupt is replaced by one built now. */
 static int
 index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m,
 	     struct lookup *lk)
@@ -807,22 +865,18 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 	const char *p;
 	size_t n = 0, i, len;
 	unsigned long lineno;
-	int rc = -1;
+	int r;
 
-	if ((x = index_get(st, f, m)) == NULL ||
-	    shk_khx_candidates(x, lk->q->kh_name, lk->khlen,
-			       lk->want_fallback ? lk->q->host : NULL, lk->hostlen, st->nthreads,
-			       &recs, &n) != SHK_OK)
-		goto out;
-	if (f->arecs == NULL)
-		parse_always(f, x, m);
-	/* All or nothing: no key is added unless every candidate fits (the
-	 * parsed ones were checked when they were parsed). */
-	for (i = 0; i < n; i++) {
-		if (parsed_line(f, recs[i]) == NULL &&
-		    shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno) != SHK_OK)
-			goto out;
+	if ((x = index_get(st, f, m)) == NULL)
+		return -1;
+	if ((r = index_candidates(st, f, x, m, lk, &recs, &n)) == SHK_ERR_PARSE) {
+		index_drop(f);
+		if ((x = index_build(st, f, m)) == NULL)
+			return -1;
+		r = index_candidates(st, f, x, m, lk, &recs, &n);
 	}
+	if (r != SHK_OK)
+		return -1;
 	for (i = 0; i < n && !lk->overflow; i++) {
 		if ((pl = parsed_line(f, recs[i])) == NULL) {
 			shk_khx_line(x, recs[i], m->data, m->len, &p, &len, &lineno);
@@ -832,10 +886,8 @@ index_lookup(struct files_state *st, struct kh_file *f, const struct shk_fmap *m
 		if (lookup_line(pl, lk) != 0)
 			break;
 	}
-	rc = 0;
-out:
 	free(recs);
-	return rc;
+	return 0;
 }
 
 static int
