@@ -29,12 +29,16 @@ as_nobody "$D/id" | grep -q 'euid=0' || skip_all "setuid bit has no effect in $T
 # LD_LIBRARY_PATH in setuid programs) next to a copy of the library.
 b=$top_builddir
 cp -P "$b"/lib/.libs/libsshhostkeys.so* "$D/lib/"
-# Per-target flags name the objects sshhostkeys-*.o; without them, *.o.
-objs=("$b"/tools/sshhostkeys-*.o)
-[ -e "${objs[0]}" ] || objs=("$b"/tools/*.o)
+# Its objects as the Makefile lists them: a glob would also take stale
+# ones, such as a command that moved to the scan helper (which alone links
+# libssh; the CLI does not).
+objs=$(printf 'shk-print-objects:\n\t@echo $(tools_sshhostkeys_OBJECTS)\n' |
+	make -s --no-print-directory -C "$b" -f Makefile -f - shk-print-objects 2>/dev/null) &&
+	[ -n "$objs" ] || skip_all "cannot list the CLI's objects"
+objs=($objs)
+objs=("${objs[@]/#/$b/}")
 "$CC" -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
-	"$b"/lib/.libs/libshkcore.a -lcrypto $(pkg-config --libs libssh 2>/dev/null || echo -lssh) \
-	-lpthread -Wl,-rpath,"$D/lib" ||
+	"$b"/lib/.libs/libshkcore.a -lcrypto -Wl,-rpath,"$D/lib" ||
 	skip_all "cannot relink the CLI"
 cp "$D/sshhostkeys" "$D/sshhostkeys-plain"
 chown root:root "$D/sshhostkeys"

@@ -64,6 +64,6 @@ int cmd_add(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_remove(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_import(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_export(struct cli *cli, int argc, char **argv);	 /* cmd_export.c */
-int cmd_scan(struct cli *cli, int argc, char **argv);	 /* cmd_scan.c */
+int cmd_scan(struct cli *cli, int argc, char **argv);	 /* cmd_scan.c, sshhostkeys-scan only */
 
 #endif
