@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Privilege safety: a setuid-root copy of the CLI, run by an unprivileged
-# user (nobody), must ignore SSHHOSTKEYS_ROOT, SSHHOSTKEYS_MODULE_DIR, HOME
-# and --root, which all point at files that user controls: a planted
-# nsswitch.conf, known_hosts and a module that leaves a marker if loaded.
+# user (nobody), must ignore SSHHOSTKEYS_ROOT, SSHHOSTKEYS_MODULE_DIR,
+# SSHHOSTKEYS_LIBEXEC_DIR, HOME and --root, which all point at files that
+# user controls: a planted nsswitch.conf, known_hosts, a module that leaves
+# a marker if loaded and a scan helper that leaves one if run.
 # The same copy without the setuid bit is the control: it must read them.
 # Then write paths: symlinks planted by another user in a directory it
 # may write to are refused, never followed.
@@ -47,7 +48,7 @@ chmod 0755 "$D/sshhostkeys-plain"
 
 # What the attacker (nobody) controls.
 A=$TMPROOT/attacker
-mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/modules" "$A/out"
+mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/modules" "$A/libexec" "$A/out"
 ssh-keygen -q -t ed25519 -N '' -C evil -f "$TMPROOT/evil"
 echo "ssh_hostkeys: evil files" >"$A/root/etc/nsswitch.conf"
 echo "evil.example $(cut -d' ' -f1,2 "$TMPROOT/evil.pub")" >"$A/root/etc/ssh/ssh_known_hosts"
@@ -66,13 +67,18 @@ C
 for m in evil files ssh2; do
 	"$CC" -shared -fPIC -o "$A/modules/sshhostkeys_$m.so" "$TMPROOT/evil.c"
 done
+# The scan helper "sshhostkeys scan" would exec from SSHHOSTKEYS_LIBEXEC_DIR.
+HMARK=$A/out/helper-was-run
+printf '#!/bin/sh\n: >"%s"\n' "$HMARK" >"$A/libexec/sshhostkeys-scan"
+chmod 0755 "$A/libexec/sshhostkeys-scan"
 chown -R "$NOBODY:$NOGROUP" "$A"
 chmod -R go-w "$A"
 
 # nobody, with every override pointing at the attacker's files.
 envrun() {
 	env -i PATH=/usr/bin:/bin HOME="$A/home" SSHHOSTKEYS_ROOT="$A/root" \
-		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$A/modules}" setpriv --reuid="$NOBODY" \
+		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$A/modules}" \
+		SSHHOSTKEYS_LIBEXEC_DIR="$A/libexec" setpriv --reuid="$NOBODY" \
 		--regid="$NOGROUP" --clear-groups "$@"
 }
 
@@ -81,6 +87,9 @@ out=$(envrun "$D/sshhostkeys-plain" sources 2>&1 || true)
 check "control: SSHHOSTKEYS_ROOT is read" grep -qF "$A/root/etc/nsswitch.conf" <<<"$out"
 check "control: the planted module is loaded" test -e "$MARK"
 rm -f "$MARK"
+envrun "$D/sshhostkeys-plain" scan -n 127.0.0.1 >/dev/null 2>&1 || true
+check "control: SSHHOSTKEYS_LIBEXEC_DIR gives the planted scan helper" test -e "$HMARK"
+rm -f "$HMARK"
 # ... and with the real modules, the planted stores are read.
 out=$(MODDIR=$SSHHOSTKEYS_MODULE_DIR envrun "$D/sshhostkeys-plain" -v lookup evil.example \
 	2>/dev/null || true)
@@ -104,6 +113,12 @@ expect_rc 2 "setuid: --root refused" envrun "$D/sshhostkeys" --root "$A/root" lo
 err=$(envrun "$D/sshhostkeys" --root "$A/root" sources 2>&1 || true)
 check "setuid: --root refusal says why" grep -qF -- "--root is not allowed" <<<"$err"
 check "setuid: still no marker" test ! -e "$MARK"
+# scan execs the built-in helper path, never one the caller names (port 1:
+# an installed helper fails at once; none installed is "cannot run").
+out=$(envrun "$D/sshhostkeys" scan -n -T 1 "127.0.0.1#1" 2>&1 || true)
+check "setuid: SSHHOSTKEYS_LIBEXEC_DIR ignored, the planted helper not run" \
+	test ! -e "$HMARK"
+check "setuid: scan names no planted path" eval '! grep -qF "$A" <<<"$out"'
 
 # Write paths: another user (nobody) may write to a parent directory and
 # plants symlinks there; a write by root must refuse them, never follow.
