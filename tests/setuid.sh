@@ -34,7 +34,8 @@ cp -P "$b"/lib/.libs/libsshhostkeys.so* "$D/lib/"
 # ones, such as a command that moved to the scan helper (which alone links
 # libssh; the CLI does not).
 objs=$(printf 'shk-print-objects:\n\t@echo $(tools_sshhostkeys_OBJECTS)\n' |
-	make -s --no-print-directory -C "$b" -f Makefile -f - shk-print-objects 2>/dev/null) &&
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$b" -f Makefile \
+		-f - shk-print-objects 2>/dev/null) &&
 	[ -n "$objs" ] || skip_all "cannot list the CLI's objects"
 objs=($objs)
 objs=("${objs[@]/#/$b/}")
