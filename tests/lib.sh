@@ -6,6 +6,8 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${SHK_CLI:=$top_builddir/tools/sshhostkeys}"
 export SSHHOSTKEYS_MODULE_DIR="${SSHHOSTKEYS_MODULE_DIR:-$top_builddir/module/.libs}"
+# sshhostkeys scan execs $SSHHOSTKEYS_LIBEXEC_DIR/sshhostkeys-scan.
+export SSHHOSTKEYS_LIBEXEC_DIR="${SSHHOSTKEYS_LIBEXEC_DIR:-$top_builddir/tools}"
 
 T_PASS=0
 T_FAIL=0

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Privilege safety: a setuid-root copy of the CLI, run by an unprivileged
-# user (nobody), must ignore SSHHOSTKEYS_ROOT, SSHHOSTKEYS_MODULE_DIR, HOME
-# and --root, which all point at files that user controls: a planted
-# nsswitch.conf, known_hosts and a module that leaves a marker if loaded.
+# user (nobody), must ignore SSHHOSTKEYS_ROOT, SSHHOSTKEYS_MODULE_DIR,
+# SSHHOSTKEYS_LIBEXEC_DIR, HOME and --root, which all point at files that
+# user controls: a planted nsswitch.conf, known_hosts, a module that leaves
+# a marker if loaded and a scan helper that leaves one if run.
 # The same copy without the setuid bit is the control: it must read them.
 # Then write paths: symlinks planted by another user in a directory it
 # may write to are refused, never followed.
@@ -29,12 +30,17 @@ as_nobody "$D/id" | grep -q 'euid=0' || skip_all "setuid bit has no effect in $T
 # LD_LIBRARY_PATH in setuid programs) next to a copy of the library.
 b=$top_builddir
 cp -P "$b"/lib/.libs/libsshhostkeys.so* "$D/lib/"
-# Per-target flags name the objects sshhostkeys-*.o; without them, *.o.
-objs=("$b"/tools/sshhostkeys-*.o)
-[ -e "${objs[0]}" ] || objs=("$b"/tools/*.o)
+# Its objects as the Makefile lists them: a glob would also take stale
+# ones, such as a command that moved to the scan helper (which alone links
+# libssh; the CLI does not).
+objs=$(printf 'shk-print-objects:\n\t@echo $(tools_sshhostkeys_OBJECTS)\n' |
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$b" -f Makefile \
+		-f - shk-print-objects 2>/dev/null) &&
+	[ -n "$objs" ] || skip_all "cannot list the CLI's objects"
+objs=($objs)
+objs=("${objs[@]/#/$b/}")
 "$CC" -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
-	"$b"/lib/.libs/libshkcore.a -lcrypto $(pkg-config --libs libssh 2>/dev/null || echo -lssh) \
-	-lpthread -Wl,-rpath,"$D/lib" ||
+	"$b"/lib/.libs/libshkcore.a -lcrypto -Wl,-rpath,"$D/lib" ||
 	skip_all "cannot relink the CLI"
 cp "$D/sshhostkeys" "$D/sshhostkeys-plain"
 chown root:root "$D/sshhostkeys"
@@ -43,7 +49,7 @@ chmod 0755 "$D/sshhostkeys-plain"
 
 # What the attacker (nobody) controls.
 A=$TMPROOT/attacker
-mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/modules" "$A/out"
+mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/modules" "$A/libexec" "$A/out"
 ssh-keygen -q -t ed25519 -N '' -C evil -f "$TMPROOT/evil"
 echo "ssh_hostkeys: evil files" >"$A/root/etc/nsswitch.conf"
 echo "evil.example $(cut -d' ' -f1,2 "$TMPROOT/evil.pub")" >"$A/root/etc/ssh/ssh_known_hosts"
@@ -62,13 +68,18 @@ C
 for m in evil files ssh2; do
 	"$CC" -shared -fPIC -o "$A/modules/sshhostkeys_$m.so" "$TMPROOT/evil.c"
 done
+# The scan helper "sshhostkeys scan" would exec from SSHHOSTKEYS_LIBEXEC_DIR.
+HMARK=$A/out/helper-was-run
+printf '#!/bin/sh\n: >"%s"\n' "$HMARK" >"$A/libexec/sshhostkeys-scan"
+chmod 0755 "$A/libexec/sshhostkeys-scan"
 chown -R "$NOBODY:$NOGROUP" "$A"
 chmod -R go-w "$A"
 
 # nobody, with every override pointing at the attacker's files.
 envrun() {
 	env -i PATH=/usr/bin:/bin HOME="$A/home" SSHHOSTKEYS_ROOT="$A/root" \
-		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$A/modules}" setpriv --reuid="$NOBODY" \
+		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$A/modules}" \
+		SSHHOSTKEYS_LIBEXEC_DIR="$A/libexec" setpriv --reuid="$NOBODY" \
 		--regid="$NOGROUP" --clear-groups "$@"
 }
 
@@ -77,6 +88,9 @@ out=$(envrun "$D/sshhostkeys-plain" sources 2>&1 || true)
 check "control: SSHHOSTKEYS_ROOT is read" grep -qF "$A/root/etc/nsswitch.conf" <<<"$out"
 check "control: the planted module is loaded" test -e "$MARK"
 rm -f "$MARK"
+envrun "$D/sshhostkeys-plain" scan -n 127.0.0.1 >/dev/null 2>&1 || true
+check "control: SSHHOSTKEYS_LIBEXEC_DIR gives the planted scan helper" test -e "$HMARK"
+rm -f "$HMARK"
 # ... and with the real modules, the planted stores are read.
 out=$(MODDIR=$SSHHOSTKEYS_MODULE_DIR envrun "$D/sshhostkeys-plain" -v lookup evil.example \
 	2>/dev/null || true)
@@ -100,6 +114,12 @@ expect_rc 2 "setuid: --root refused" envrun "$D/sshhostkeys" --root "$A/root" lo
 err=$(envrun "$D/sshhostkeys" --root "$A/root" sources 2>&1 || true)
 check "setuid: --root refusal says why" grep -qF -- "--root is not allowed" <<<"$err"
 check "setuid: still no marker" test ! -e "$MARK"
+# scan execs the built-in helper path, never one the caller names (port 1:
+# an installed helper fails at once; none installed is "cannot run").
+out=$(envrun "$D/sshhostkeys" scan -n -T 1 "127.0.0.1#1" 2>&1 || true)
+check "setuid: SSHHOSTKEYS_LIBEXEC_DIR ignored, the planted helper not run" \
+	test ! -e "$HMARK"
+check "setuid: scan names no planted path" eval '! grep -qF "$A" <<<"$out"'
 
 # Write paths: another user (nobody) may write to a parent directory and
 # plants symlinks there; a write by root must refuse them, never follow.

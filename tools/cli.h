@@ -14,6 +14,20 @@ struct cli {
 	struct shk_ctx *ctx;
 };
 
+/* A command: argv[0] is its name; returns the exit status. */
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+};
+
+/*
+ * The whole program: parse [--root DIR] [-v]... [--help], refuse --root
+ * when running setuid or setgid, run the command argv names among
+ * commands, flush standard output and close the context. Returns the
+ * exit status. (tools/cli.c, shared by the CLI and the scan helper.)
+ */
+int cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncommands);
+
 /* The library context, opened on first use. Returns NULL after printing
  * why it could not be opened. */
 struct shk_ctx *cli_ctx(struct cli *cli);
@@ -50,6 +64,6 @@ int cmd_add(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_remove(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_import(struct cli *cli, int argc, char **argv);	 /* cmd_store.c */
 int cmd_export(struct cli *cli, int argc, char **argv);	 /* cmd_export.c */
-int cmd_scan(struct cli *cli, int argc, char **argv);	 /* cmd_scan.c */
+int cmd_scan(struct cli *cli, int argc, char **argv);	 /* cmd_scan.c, sshhostkeys-scan only */
 
 #endif

@@ -101,30 +101,6 @@ parse_policy(const char *s, enum shk_policy *out)
 	return -1;
 }
 
-int
-cli_parse_scope(const char *s, enum shk_store_scope *out)
-{
-	if (strcmp(s, "user") == 0)
-		*out = SHK_STORE_USER;
-	else if (strcmp(s, "system") == 0)
-		*out = SHK_STORE_SYSTEM;
-	else
-		return -1;
-	return 0;
-}
-
-int
-cli_parse_format(const char *s, enum shk_store_format *out)
-{
-	if (strcmp(s, "hashed") == 0)
-		*out = SHK_FORMAT_HASHED;
-	else if (strcmp(s, "plain") == 0)
-		*out = SHK_FORMAT_PLAIN;
-	else
-		return -1;
-	return 0;
-}
-
 static void
 print_verdict(const char *host, const struct shk_key *key, const struct shk_verification *v)
 {

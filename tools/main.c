@@ -1,164 +1,86 @@
 /* SPDX-License-Identifier: MIT */
-/* sshhostkeys [--root DIR] [-v] COMMAND ...: option parsing and dispatch. */
+/* sshhostkeys [--root DIR] [-v] COMMAND ...: the command table. */
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "cli.h"
-#include "log.h"
+#include "shk.h"
 
-static const struct {
-	const char *name;
-	int (*fn)(struct cli *cli, int argc, char **argv);
-} commands[] = {
+#ifndef SCAN_HELPER_PATH
+#error "SCAN_HELPER_PATH must name the installed sshhostkeys-scan"
+#endif
+/* Its name in the build tree, without the install-time transform. */
+#define SCAN_HELPER "sshhostkeys-scan"
+
+/*
+ * scan runs in SCAN_HELPER_PATH ($(pkglibexecdir)/sshhostkeys-scan), the
+ * only program linking libssh: loading libssh and what it pulls in
+ * (Kerberos, libz...) costs every run about 0.7 ms, and lookup and
+ * known-hosts run twice per ssh connection. The helper gets
+ * "[--root DIR] [-v]... scan ARGS...": the global options as parsed here,
+ * then the command's words untouched, and parses them with the same
+ * cli_main(). SSHHOSTKEYS_LIBEXEC_DIR (absolute; read with secure_getenv,
+ * so never in a setuid or setgid program) names another directory
+ * holding sshhostkeys-scan, for the build tree.
+ */
+static int
+cmd_scan_exec(struct cli *cli, int argc, char **argv)
+{
+	const char *dir = secure_getenv("SSHHOSTKEYS_LIBEXEC_DIR");
+	char *path = NULL, **args;
+	size_t n = 0;
+	int i, e;
+
+	if (dir != NULL && dir[0] == '/') {
+		if (asprintf(&path, "%s/%s", dir, SCAN_HELPER) == -1)
+			path = NULL;
+	} else {
+		path = strdup(SCAN_HELPER_PATH);
+	}
+	/* path, --root DIR, one -v each, the command's words, NULL */
+	if (path == NULL ||
+	    (args = calloc((size_t)argc + (size_t)cli->verbose + 4, sizeof(*args))) == NULL) {
+		cli_error("out of memory");
+		free(path);
+		return CLI_EXIT_ERROR;
+	}
+	args[n++] = path;
+	if (cli->root != NULL) {
+		args[n++] = "--root";
+		args[n++] = (char *)cli->root;
+	}
+	for (i = 0; i < cli->verbose; i++)
+		args[n++] = "-v";
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	/* Nothing is written yet, but what is buffered must not be lost. */
+	fflush(stdout);
+	execv(path, args);
+	e = errno;
+	cli_error("cannot run %s: %s; the scan command is installed separately", path,
+		  strerror(e));
+	free(args);
+	free(path);
+	return CLI_EXIT_ERROR;
+}
+
+static const struct cli_command commands[] = {
 	{"lookup", cmd_lookup},	  {"known-hosts", cmd_known_hosts},
 	{"verify", cmd_verify},	  {"fingerprint", cmd_fingerprint},
 	{"sources", cmd_sources}, {"check", cmd_check},
 	{"add", cmd_add},	  {"remove", cmd_remove},
 	{"import", cmd_import},	  {"export", cmd_export},
-	{"scan", cmd_scan},
+	{"scan", cmd_scan_exec},
 };
-
-static void
-usage(FILE *f)
-{
-	fputs("usage: sshhostkeys [--root DIR] [-v] COMMAND [ARGS]\n"
-	      "commands:\n"
-	      "  lookup [-p PORT] [-t TYPE] HOST\n"
-	      "  known-hosts [-p PORT] [-t TYPE] [-K BASE64KEY] HOST\n"
-	      "  verify [-p PORT] [--policy POLICY [--replace] [--store user|system]\n"
-	      "         [--format plain|hashed]] HOST KEY\n"
-	      "  fingerprint [-E sha256|md5|bubblebabble] KEYFILE\n"
-	      "  sources [HOST]\n"
-	      "  check\n"
-	      "  add [-p PORT] [--store user|system] [--format plain|hashed] HOST KEY...\n"
-	      "  remove [-p PORT] [--store user|system] HOST\n"
-	      "  import [--store user|system] [--format plain|hashed] FILE\n"
-	      "  export [--hash] [--out FILE]\n"
-	      "  scan [-p PORT] [-t TYPES] [-T TIMEOUT] [-i] [-n] [--store user|system]\n"
-	      "       [--format plain|hashed] HOST[#PORT]...\n",
-	      f);
-}
-
-void
-cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sshhostkeys: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-cli_log(void *arg, const struct shk_diag *d)
-{
-	const struct cli *cli = arg;
-	char buf[2048];
-
-	if (d->level > SHK_LOG_WARN + (cli != NULL ? cli->verbose : 0))
-		return;
-	shk_diag_format(d, buf, sizeof(buf));
-	fprintf(stderr, "sshhostkeys: %s%s\n",
-		d->level == SHK_LOG_ERR ? "error: " : d->level == SHK_LOG_WARN ? "warning: " : "",
-		buf);
-}
-
-struct shk_ctx *
-cli_ctx(struct cli *cli)
-{
-	int r;
-
-	if (cli->ctx != NULL)
-		return cli->ctx;
-	if ((r = shk_ctx_open(&cli->ctx, cli->root, 0, cli_log, cli)) != SHK_OK) {
-		cli_error("cannot open the host-key store: %s", shk_strerror(r));
-		cli->ctx = NULL;
-	}
-	return cli->ctx;
-}
-
-unsigned int
-cli_parse_port(const char *s)
-{
-	char *end;
-	unsigned long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return 0;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
-		return 0;
-	return (unsigned int)v;
-}
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct cli cli;
-	size_t i;
-	int c, rc;
-
-	memset(&cli, 0, sizeof(cli));
-	/* ssh reads our output through a pipe it may close early; a write
-	 * error must not kill us with SIGPIPE. */
-	signal(SIGPIPE, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			cli.root = optarg;
-			break;
-		case 'v':
-			cli.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return CLI_EXIT_ERROR;
-		}
-	}
-	/* A setuid or setgid copy must not read stores the caller names:
-	 * the library already ignores SSHHOSTKEYS_ROOT there. */
-	if (cli.root != NULL && getauxval(AT_SECURE) != 0) {
-		cli_error("--root is not allowed in a setuid or setgid program");
-		return CLI_EXIT_ERROR;
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return CLI_EXIT_ERROR;
-	}
-	argc -= optind;
-	argv += optind;
-	for (i = 0; i < SHK_ARRAY_SIZE(commands); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			optind = 0; /* let the command's getopt start afresh */
-			rc = commands[i].fn(&cli, argc, argv);
-			if (fflush(stdout) != 0 && rc == 0)
-				rc = CLI_EXIT_ERROR;
-			if (cli.ctx != NULL)
-				shk_ctx_close(cli.ctx);
-			return rc;
-		}
-	}
-	cli_error("unknown command \"%s\"", argv[0]);
-	usage(stderr);
-	return CLI_EXIT_ERROR;
+	return cli_main(argc, argv, commands, SHK_ARRAY_SIZE(commands));
 }

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every sshhostkeys program shares: the global options, the command
+ * dispatch, messages, the library context and the common option words.
+ * Compiled into the CLI and into the scan helper, so both parse the same
+ * command line the same way and say the same things.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "cli.h"
+#include "log.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: sshhostkeys [--root DIR] [-v] COMMAND [ARGS]\n"
+	      "commands:\n"
+	      "  lookup [-p PORT] [-t TYPE] HOST\n"
+	      "  known-hosts [-p PORT] [-t TYPE] [-K BASE64KEY] HOST\n"
+	      "  verify [-p PORT] [--policy POLICY [--replace] [--store user|system]\n"
+	      "         [--format plain|hashed]] HOST KEY\n"
+	      "  fingerprint [-E sha256|md5|bubblebabble] KEYFILE\n"
+	      "  sources [HOST]\n"
+	      "  check\n"
+	      "  add [-p PORT] [--store user|system] [--format plain|hashed] HOST KEY...\n"
+	      "  remove [-p PORT] [--store user|system] HOST\n"
+	      "  import [--store user|system] [--format plain|hashed] FILE\n"
+	      "  export [--hash] [--out FILE]\n"
+	      "  scan [-p PORT] [-t TYPES] [-T TIMEOUT] [-i] [-n] [--store user|system]\n"
+	      "       [--format plain|hashed] HOST[#PORT]...\n",
+	      f);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sshhostkeys: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_log(void *arg, const struct shk_diag *d)
+{
+	const struct cli *cli = arg;
+	char buf[2048];
+
+	if (d->level > SHK_LOG_WARN + (cli != NULL ? cli->verbose : 0))
+		return;
+	shk_diag_format(d, buf, sizeof(buf));
+	fprintf(stderr, "sshhostkeys: %s%s\n",
+		d->level == SHK_LOG_ERR ? "error: " : d->level == SHK_LOG_WARN ? "warning: " : "",
+		buf);
+}
+
+struct shk_ctx *
+cli_ctx(struct cli *cli)
+{
+	int r;
+
+	if (cli->ctx != NULL)
+		return cli->ctx;
+	if ((r = shk_ctx_open(&cli->ctx, cli->root, 0, cli_log, cli)) != SHK_OK) {
+		cli_error("cannot open the host-key store: %s", shk_strerror(r));
+		cli->ctx = NULL;
+	}
+	return cli->ctx;
+}
+
+unsigned int
+cli_parse_port(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
+		return 0;
+	return (unsigned int)v;
+}
+
+int
+cli_parse_scope(const char *s, enum shk_store_scope *out)
+{
+	if (strcmp(s, "user") == 0)
+		*out = SHK_STORE_USER;
+	else if (strcmp(s, "system") == 0)
+		*out = SHK_STORE_SYSTEM;
+	else
+		return -1;
+	return 0;
+}
+
+int
+cli_parse_format(const char *s, enum shk_store_format *out)
+{
+	if (strcmp(s, "hashed") == 0)
+		*out = SHK_FORMAT_HASHED;
+	else if (strcmp(s, "plain") == 0)
+		*out = SHK_FORMAT_PLAIN;
+	else
+		return -1;
+	return 0;
+}
+
+int
+cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncommands)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, 'r'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli;
+	size_t i;
+	int c, rc;
+
+	memset(&cli, 0, sizeof(cli));
+	/* ssh reads our output through a pipe it may close early; a write
+	 * error must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli.root = optarg;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	/* A setuid or setgid copy must not read stores the caller names:
+	 * the library already ignores SSHHOSTKEYS_ROOT there. */
+	if (cli.root != NULL && getauxval(AT_SECURE) != 0) {
+		cli_error("--root is not allowed in a setuid or setgid program");
+		return CLI_EXIT_ERROR;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	argc -= optind;
+	argv += optind;
+	for (i = 0; i < ncommands; i++) {
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			optind = 0; /* let the command's getopt start afresh */
+			rc = commands[i].fn(&cli, argc, argv);
+			if (fflush(stdout) != 0 && rc == 0)
+				rc = CLI_EXIT_ERROR;
+			if (cli.ctx != NULL)
+				shk_ctx_close(cli.ctx);
+			return rc;
+		}
+	}
+	cli_error("unknown command \"%s\"", argv[0]);
+	usage(stderr);
+	return CLI_EXIT_ERROR;
+}
