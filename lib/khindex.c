@@ -7,20 +7,19 @@
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/sha.h>
 
 #include "base64.h"
+#include "cachefile.h"
 #include "khindex.h"
 #include "knownhosts.h"
 
@@ -691,36 +690,6 @@ shk_khx_name(const struct stat *st, char *out, size_t outcap)
 	return n > 0 && (size_t)n < outcap ? SHK_OK : SHK_ERR_RANGE;
 }
 
-/* Owned by root or euid, not writable by group or others. */
-static int
-owner_ok(const struct stat *st, uid_t euid)
-{
-	return (st->st_uid == 0 || st->st_uid == euid) &&
-	       (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
-
-static int
-open_dir(const char *dir, uid_t euid, int *dfd, struct shk_error *err)
-{
-	struct stat st;
-	int fd, oerrno;
-
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		oerrno = errno;
-		return shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM,
-				     0, "%s: %s", dir, strerror(oerrno));
-	}
-	if (fstat(fd, &st) == -1 || !owner_ok(&st, euid)) {
-		close(fd);
-		return shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
-				     "%s: not owned by root or uid %lu, or writable by others",
-				     dir, (unsigned long)euid);
-	}
-	*dfd = fd;
-	return SHK_OK;
-}
-
 int
 shk_khx_load(const char *dir, const struct stat *st, uid_t euid, struct shk_khx **out,
 	     struct shk_error *err)
@@ -730,31 +699,15 @@ shk_khx_load(const char *dir, const struct stat *st, uid_t euid, struct shk_khx 
 	struct khx_hdr h;
 	struct stat ist;
 	void *p;
-	int dfd = -1, fd = -1, r, oerrno;
+	int dfd = -1, fd = -1, r;
 
 	*out = NULL;
 	if ((r = shk_khx_name(st, name, sizeof(name))) != SHK_OK)
 		return r;
-	if ((r = open_dir(dir, euid, &dfd, err)) != SHK_OK)
+	if ((r = shk_cache_open_dir(dir, euid, &dfd, err)) != SHK_OK)
 		return r;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd == -1) {
-		oerrno = errno;
-		r = shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM, 0,
-				  "%s/%s: %s", dir, name, strerror(oerrno));
+	if ((r = shk_cache_open_file(dfd, dir, name, euid, &fd, &ist, err)) != SHK_OK)
 		goto out;
-	}
-	if (fstat(fd, &ist) == -1) {
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "fstat: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(ist.st_mode) || !owner_ok(&ist, euid)) {
-		r = shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
-				  "%s/%s: not a regular file owned by root or uid %lu and "
-				  "writable only by its owner",
-				  dir, name, (unsigned long)euid);
-		goto out;
-	}
 	if ((uintmax_t)ist.st_size < sizeof(h) || (uintmax_t)ist.st_size > SIZE_MAX) {
 		r = shk_error_set(err, SHK_ERR_PARSE, 0, "%s/%s: truncated", dir, name);
 		goto out;
@@ -799,88 +752,18 @@ out:
 	return r;
 }
 
-static int
-ensure_dir(const char *dir, uid_t euid)
-{
-	char *parent, *slash;
-	mode_t mode = euid == 0 ? 0755 : 0700;
-
-	if (mkdir(dir, mode) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT || (parent = strdup(dir)) == NULL)
-		return -1;
-	/* One level up only: ~/.cache or /var/cache, never a whole tree. */
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, mode) == -1 && errno != EEXIST) {
-			free(parent);
-			return -1;
-		}
-	}
-	free(parent);
-	return mkdir(dir, mode) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 int
 shk_khx_save(const struct shk_khx *x, const char *dir, uid_t euid, struct shk_error *err)
 {
-	char name[64], tmp[96];
-	unsigned int rnd = 0;
-	const unsigned char *p;
-	size_t left;
-	ssize_t n;
-	int dfd = -1, fd = -1, r;
+	char name[64];
+	int r;
 
 	if ((r = shk_khx_name(&(struct stat){.st_dev = (dev_t)x->h->dev,
 					     .st_ino = (ino_t)x->h->ino},
 			      name, sizeof(name))) != SHK_OK)
 		return r;
-	if (ensure_dir(dir, euid) == -1)
-		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "mkdir %s: %s", dir,
-				     strerror(errno));
-	if ((r = open_dir(dir, euid, &dfd, err)) != SHK_OK)
-		return r;
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-		rnd = (unsigned int)getpid();
-	snprintf(tmp, sizeof(tmp), ".%s.%08x.tmp", name, rnd);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    euid == 0 ? 0644 : 0600);
-	if (fd == -1) {
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "%s/%s: %s", dir, tmp, strerror(errno));
-		goto out;
-	}
-	for (p = x->img, left = x->imglen; left > 0; p += n, left -= (size_t)n) {
-		if ((n = write(fd, p, left)) <= 0) {
-			if (n == -1 && errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "write %s/%s: %s", dir, tmp,
-					  n == 0 ? "no progress" : strerror(errno));
-			goto out;
-		}
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "close: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
 	/* No fsync: a torn index fails a checksum and is rebuilt. */
-	if (renameat(dfd, tmp, dfd, name) == -1) {
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "rename %s/%s: %s", dir, name,
-				  strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	r = SHK_OK;
-out:
-	if (fd != -1)
-		close(fd);
-	if (r != SHK_OK && tmp[0] != '\0')
-		unlinkat(dfd, tmp, 0);
-	close(dfd);
-	return r;
+	return shk_cache_write(dir, name, x->img, x->imglen, euid, err);
 }
 
 /* ---- queries ----------------------------------------------------------- */

@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sshhostkeys/module.h>
 
 #include "base64.h"
 #include "shk.h"
+#include "ssh2sum.h"
 #include "testutil.h"
 
 #define FIXTURES TESTDATADIR "/ssh2"
@@ -31,7 +33,7 @@ static void *dl;
 static const struct shk_module *mod;
 static struct shk_module_env env;
 static void *mstate;
-static char tmp[256], home[300], root[300], udir[400], sdir[400];
+static char tmp[256], home[300], root[300], udir[400], sdir[400], ucache[400], scache[400];
 static const char *conf_user, *conf_system;
 static char logbuf[1 << 16];
 static size_t loglen;
@@ -119,6 +121,11 @@ setup(void)
 	snprintf(root, sizeof(root), "%s/root", tmp);
 	snprintf(udir, sizeof(udir), "%s/.ssh2/hostkeys", home);
 	snprintf(sdir, sizeof(sdir), "%s/etc/ssh2/hostkeys", root);
+	snprintf(ucache, sizeof(ucache), "%s/.cache/sshhostkeys", home);
+	snprintf(scache, sizeof(scache), "%s/var/cache/sshhostkeys", root);
+	/* Summaries go under the test's home and root, and are on. */
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("SSHHOSTKEYS_SSH2_SUMMARY");
 	tu_mkdirs(home, 0755);
 	tu_mkdirs(root, 0755);
 
@@ -679,11 +686,445 @@ START_TEST(test_check_clean)
 }
 END_TEST
 
+/* ---- the directory summary (docs/formats.md §2.5) ----------------------- */
+
+#define ABSENT "absent.example.com"
+/* Our hashed names that no host of these tests resolves to. */
+#define HASHED_X "keys_" "00000000000000000000000000000000" "00000000000000000000000000000001"
+#define HASHED_Y "keys_" "00000000000000000000000000000000" "00000000000000000000000000000002"
+#define TECTIA_2 "keys_0000000000000000000000000000000000000002"
+#define TECTIA_3 "keys_0000000000000000000000000000000000000003"
+
+/* Whether a line of this level was logged. */
+static int
+log_has_level(int level)
+{
+	const char *p;
+
+	for (p = logbuf; *p != '\0'; p = strchr(p, '\n') + 1)
+		if (atoi(p) == level)
+			return 1;
+	return 0;
+}
+
+/* How many times s was logged. */
+static int
+log_count(const char *s)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = logbuf; (p = strstr(p, s)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+log_reset(void)
+{
+	loglen = 0;
+	logbuf[0] = '\0';
+	nlog_info_tectia = 0;
+}
+
+/* n names that count for nothing: enough to make a summary worth writing. */
+static void
+pad(const char *dir, int n)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "key_22_pad%03d.pub", i);
+		tu_write(dir, name, "");
+	}
+}
+
+/* Wait until dir's last change is old enough to be summarised. */
+static void
+wait_settled(const char *dir)
+{
+	struct stat st;
+	time_t newest;
+
+	ck_assert_int_eq(stat(dir, &st), 0);
+	newest = st.st_mtim.tv_sec > st.st_ctim.tv_sec ? st.st_mtim.tv_sec : st.st_ctim.tv_sec;
+	while (time(NULL) - newest < 2)
+		usleep(50000);
+}
+
+/* Where the summary of dir's present state lives in cache directory cdir. */
+static const char *
+sum_path(const char *cdir, const char *dir)
+{
+	static char path[700];
+	char name[64];
+	struct stat st;
+
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_int_eq(shk_s2sum_name(&st, name, sizeof(name)), SHK_OK);
+	snprintf(path, sizeof(path), "%s/%s", cdir, name);
+	return path;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* A well-formed summary of dir's present state, with made-up counts. */
+static void
+forge(const char *cdir, const char *dir, uint64_t nhashed, uint64_t ntectia)
+{
+	struct shk_s2sum sum = {.nhashed = nhashed, .ntectia = ntectia};
+	struct shk_error err;
+	struct stat st;
+
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_int_eq(shk_s2sum_save(cdir, &st, &sum, geteuid(), &err), SHK_OK);
+}
+
+/* The summary on disk for dir's present state: SHK_OK and *sum, or why not. */
+static int
+load_sum(const char *cdir, const char *dir, struct shk_s2sum *sum)
+{
+	struct shk_error err;
+	struct stat st;
+
+	ck_assert_int_eq(stat(dir, &st), 0);
+	return shk_s2sum_load(cdir, &st, geteuid(), sum, &err);
+}
+
+static void
+lookup_absent(void)
+{
+	struct shk_module_result res;
+	char *buf;
+
+	ck_assert_int_eq(lookup(ABSENT, 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
+	free(buf);
+}
+
+static void
+reopen(void)
+{
+	if (mstate != NULL)
+		mod->close(mstate);
+	mstate = NULL;
+	module_open();
+}
+
+START_TEST(test_summary_written_and_used)
+{
+	struct shk_s2sum sum;
+
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
+	put_salt(udir);
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	put_fixture(udir, TECTIA_2, "host_rsa.rfc");
+	pad(udir, 64);
+	/* A small system directory: listed at every lookup, never written. */
+	tu_write(sdir, HASHED_X, "");
+	put_salt(sdir);
+	wait_settled(udir);
+	wait_settled(sdir);
+	module_open();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 2 genuine Tectia hashed file(s)"), "%s", logbuf);
+	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
+	ck_assert_uint_eq(sum.ntectia, 2);
+	ck_assert_uint_eq(sum.nhashed, 0);
+	ck_assert(!exists(scache));
+	/* A fresh context reads the summary instead of listing: made-up
+	 * counts in a well-formed summary show in the notice. */
+	forge(ucache, udir, 0, 7);
+	reopen();
+	log_reset();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 7 genuine Tectia hashed file(s)"), "%s", logbuf);
+	/* The warm context keeps what it read while the directory is
+	 * unchanged: no file read at all. */
+	forge(ucache, udir, 0, 9);
+	log_reset();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 7 genuine Tectia hashed file(s)"), "%s", logbuf);
+	ck_assert_int_eq(nlog_info_tectia, 1);
+	/* A host that is there never needs the counts. */
+	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
+	log_reset();
+	{
+		struct shk_module_result res;
+		char *buf;
+
+		ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
+		free(buf);
+	}
+	ck_assert_int_eq(nlog_info_tectia, 0);
+	ck_assert(!log_has("summary"));
+	/* check always lists: it names the files as they are, whatever a
+	 * summary says. */
+	log_reset();
+	mod->check(mstate);
+	ck_assert_int_eq(log_count("genuine Tectia hashed file: its host cannot be resolved"), 2);
+}
+END_TEST
+
+START_TEST(test_summary_stale)
+{
+	struct shk_s2sum sum;
+	char *before, *after;
+	char path[700];
+	size_t blen, alen;
+
+	tu_mkdirs(udir, 0755);
+	put_salt(udir);
+	tu_write(udir, HASHED_X, "");
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	pad(udir, 64);
+	wait_settled(udir);
+	module_open();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 1 genuine Tectia"), "%s", logbuf);
+	snprintf(path, sizeof(path), "%s", sum_path(ucache, udir));
+	before = tu_slurp(NULL, path, &blen);
+	/* A new Tectia file: the directory's identity moves, so neither the
+	 * memory nor the file is used, and the racy state is not written. */
+	put_fixture(udir, TECTIA_2, "host_rsa.rfc");
+	log_reset();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 2 genuine Tectia"), "%s", logbuf);
+	ck_assert(!log_has("missing while"));
+	after = tu_slurp(NULL, path, &alen);
+	ck_assert(blen == alen && memcmp(before, after, blen) == 0);
+	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_ERR_NOTFOUND);
+	free(before);
+	free(after);
+	/* The salt removed: the hashed file is now unusable, and said so. */
+	ck_assert_int_eq(unlink(strcat(strcpy(path, udir), "/salt")), 0);
+	log_reset();
+	lookup_absent();
+	ck_assert_msg(log_has("salt:0: missing while 1 hashed file(s) exist: hashed files of "
+			      "this directory are unusable"),
+		      "%s", logbuf);
+	ck_assert(log_has("holds 2 genuine Tectia"));
+	/* Settled again: the next lookup writes the new state's summary. */
+	wait_settled(udir);
+	log_reset();
+	lookup_absent();
+	ck_assert(log_has("missing while 1 hashed file(s)"));
+	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
+	ck_assert_uint_eq(sum.nhashed, 1);
+	ck_assert_uint_eq(sum.ntectia, 2);
+	/* And a fresh context reads it, with the same messages. */
+	reopen();
+	log_reset();
+	lookup_absent();
+	ck_assert(log_has("missing while 1 hashed file(s)"));
+	ck_assert(log_has("holds 2 genuine Tectia"));
+}
+END_TEST
+
+START_TEST(test_summary_racy_not_kept)
+{
+	tu_mkdirs(udir, 0755);
+	put_salt(udir);
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	pad(udir, 64);
+	/* Changed just now: a change within the same timestamp tick would
+	 * not move the identity, so the listing is neither written... */
+	module_open();
+	lookup_absent();
+	ck_assert(log_has("holds 1 genuine Tectia"));
+	ck_assert(!exists(ucache));
+	/* ... nor kept in memory: a summary for this state (as another
+	 * process could write once it has settled) is read next time. */
+	forge(ucache, udir, 0, 5);
+	log_reset();
+	lookup_absent();
+	ck_assert_msg(log_has("holds 5 genuine Tectia"), "%s", logbuf);
+}
+END_TEST
+
+/* A summary that must not be used: the listing answers, as if none. */
+enum { BS_VALID, BS_FILE_WORLD, BS_FILE_GROUP, BS_DIR_WORLD, BS_FILE_OWNER, BS_DIR_OWNER,
+       BS_SYMLINK, BS_TRUNCATED, BS_CORRUPT, BS_OFF, BS_NUM };
+
+START_TEST(test_summary_bad_ignored)
+{
+	char path[700], real[700], *img;
+	size_t len;
+	FILE *f;
+
+	tu_mkdirs(udir, 0755);
+	put_salt(udir);
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	pad(udir, 64);
+	/* Racy on purpose: the lookup's listing is never written over
+	 * the summary under test. */
+	forge(ucache, udir, 0, 5);
+	snprintf(path, sizeof(path), "%s", sum_path(ucache, udir));
+	switch (_i) {
+	case BS_VALID: /* the control: this summary would be used */
+		break;
+	case BS_FILE_WORLD:
+		ck_assert_int_eq(chmod(path, 0646), 0);
+		break;
+	case BS_FILE_GROUP:
+		ck_assert_int_eq(chmod(path, 0664), 0);
+		break;
+	case BS_DIR_WORLD:
+		ck_assert_int_eq(chmod(ucache, 0777), 0);
+		break;
+	case BS_FILE_OWNER:
+		if (geteuid() != 0)
+			return; /* cannot give files away */
+		ck_assert_int_eq(chown(path, 4321, 4321), 0);
+		break;
+	case BS_DIR_OWNER:
+		if (geteuid() != 0)
+			return;
+		ck_assert_int_eq(chown(ucache, 4321, 4321), 0);
+		break;
+	case BS_SYMLINK:
+		snprintf(real, sizeof(real), "%s/real.sum", tmp);
+		ck_assert_int_eq(rename(path, real), 0);
+		ck_assert_int_eq(symlink(real, path), 0);
+		break;
+	case BS_TRUNCATED:
+	case BS_CORRUPT:
+		img = tu_slurp(NULL, path, &len);
+		if (_i == BS_CORRUPT)
+			img[SHK_S2SUM_SIZE - 20] ^= 1; /* a count, unsealed */
+		else
+			len -= 1;
+		ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+		ck_assert_uint_eq(fwrite(img, 1, len, f), len);
+		ck_assert_int_eq(fclose(f), 0);
+		free(img);
+		break;
+	case BS_OFF:
+		setenv("SSHHOSTKEYS_SSH2_SUMMARY", "0", 1);
+		break;
+	}
+	module_open();
+	lookup_absent();
+	if (_i == BS_VALID) {
+		ck_assert_msg(log_has("holds 5 genuine Tectia"), "%s", logbuf);
+		return;
+	}
+	ck_assert_msg(log_has("holds 1 genuine Tectia"), "case %d: %s", _i, logbuf);
+	ck_assert_int_eq(nlog_info_tectia, 1);
+	/* Why, at debug level only (the answer does not depend on it). */
+	if (_i != BS_OFF)
+		ck_assert_msg(log_has("summary not used: "), "case %d: %s", _i, logbuf);
+	ck_assert_msg(!log_has_level(SHK_LOG_ERR) && !log_has_level(SHK_LOG_WARN),
+		      "more than debug and info logged:\n%s", logbuf);
+}
+END_TEST
+
+/* The non-debug lines of the log: what a user sees. */
+static void
+visible_log(char *out, size_t cap)
+{
+	const char *p = logbuf, *nl;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; *p != '\0'; p = nl + 1) {
+		ck_assert_ptr_nonnull(nl = strchr(p, '\n'));
+		if (atoi(p) != SHK_LOG_DEBUG) {
+			ck_assert_uint_lt(n + (size_t)(nl + 1 - p), cap);
+			memcpy(out + n, p, (size_t)(nl + 1 - p));
+			n += (size_t)(nl + 1 - p);
+			out[n] = '\0';
+		}
+	}
+}
+
+START_TEST(test_summary_same_messages)
+{
+	static char want[8192], got[8192];
+	struct shk_s2sum sum;
+	int k;
+
+	/* The user directory: hashed files without a salt, Tectia files;
+	 * the system one: the same, so both warnings and one notice. */
+	tu_mkdirs(udir, 0755);
+	tu_mkdirs(sdir, 0755);
+	tu_write(udir, HASHED_X, "");
+	tu_write(udir, HASHED_Y, "");
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	put_fixture(udir, TECTIA_2, "host_rsa.rfc");
+	put_fixture(udir, TECTIA_3, "host_rsa.rfc");
+	pad(udir, 64);
+	tu_write(sdir, HASHED_X, "");
+	put_fixture(sdir, TECTIA_FILE, "host_rsa.rfc");
+	pad(sdir, 70);
+	/* /var/cache is there on a real system; only the last level is
+	 * ever made. */
+	tu_mkdirs(scache, 0755);
+	ck_assert_int_eq(rmdir(scache), 0);
+	wait_settled(udir);
+	wait_settled(sdir);
+	/* Without summaries: a listing per directory, as before. */
+	setenv("SSHHOSTKEYS_SSH2_SUMMARY", "0", 1);
+	module_open();
+	lookup_absent();
+	visible_log(want, sizeof(want));
+	ck_assert_msg(strstr(want, "missing while 2 hashed file(s)") != NULL, "%s", want);
+	ck_assert_msg(strstr(want, "missing while 1 hashed file(s)") != NULL, "%s", want);
+	ck_assert(strstr(want, "holds 3 genuine Tectia") != NULL);
+	ck_assert(!exists(ucache) && !exists(scache));
+	unsetenv("SSHHOSTKEYS_SSH2_SUMMARY");
+	/* 0: listed and written; 1: the warm context's memory; 2: a fresh
+	 * context reading the summaries. */
+	for (k = 0; k < 3; k++) {
+		if (k != 1)
+			reopen();
+		log_reset();
+		lookup_absent();
+		visible_log(got, sizeof(got));
+		ck_assert_msg(strcmp(want, got) == 0, "round %d:\n%s\nwant:\n%s", k, got, want);
+		ck_assert_int_eq(nlog_info_tectia, 1);
+	}
+	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
+	ck_assert_uint_eq(sum.nhashed, 2);
+	ck_assert_uint_eq(sum.ntectia, 3);
+	/* Root writes the system directory's summary in the system cache. */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(load_sum(scache, sdir, &sum), SHK_OK);
+		ck_assert_uint_eq(sum.nhashed, 1);
+		ck_assert_uint_eq(sum.ntectia, 1);
+	}
+}
+END_TEST
+
+/* Another user's stores: their cache is theirs, so nothing is written
+ * for the user directory, and the system cache is written by root only. */
+START_TEST(test_summary_other_user)
+{
+	tu_mkdirs(udir, 0755);
+	put_salt(udir);
+	put_fixture(udir, TECTIA_FILE, "host_rsa.rfc");
+	pad(udir, 64);
+	wait_settled(udir);
+	env.uid = geteuid() + 1;
+	module_open();
+	lookup_absent();
+	ck_assert(log_has("holds 1 genuine Tectia"));
+	ck_assert(!exists(ucache));
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("ssh2_module");
-	TCase *tc = tcase_create("ssh2_module");
+	TCase *tc = tcase_create("ssh2_module"), *ts = tcase_create("summary");
 
 	if (getenv("SSHHOSTKEYS_MODULE_DIR") == NULL) {
 		fprintf(stderr, "SSHHOSTKEYS_MODULE_DIR is not set: skipped\n");
@@ -712,5 +1153,15 @@ main(void)
 	tcase_add_test(tc, test_check_lint);
 	tcase_add_test(tc, test_check_clean);
 	suite_add_tcase(s, tc);
+	/* These wait for a directory to settle (2 s), some twice. */
+	tcase_add_checked_fixture(ts, setup, teardown);
+	tcase_set_timeout(ts, 30);
+	tcase_add_test(ts, test_summary_written_and_used);
+	tcase_add_test(ts, test_summary_stale);
+	tcase_add_test(ts, test_summary_racy_not_kept);
+	tcase_add_loop_test(ts, test_summary_bad_ignored, 0, BS_NUM);
+	tcase_add_test(ts, test_summary_same_messages);
+	tcase_add_test(ts, test_summary_other_user);
+	suite_add_tcase(s, ts);
 	return tu_run(s);
 }

@@ -20,12 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sshhostkeys/module.h>
 
 #include "base64.h"
+#include "cachefile.h"
 #include "carve.h"
 #include "fmap.h"
 #include "key.h"
@@ -40,10 +40,6 @@
 /* Files smaller than this are scanned: reading them costs less than
  * validating an index (docs/performance.md). */
 #define INDEX_MIN_SIZE (256 * 1024)
-/* A file changed this recently may change again within the timestamp
- * granularity without its identity changing: index it, but do not
- * write that index to disk. */
-#define INDEX_RACY_SECONDS 2
 
 /* Levels of the trust walk: prefix lengths of the path, from the
  * file's directory up to the stop directory or "/". */
@@ -296,7 +292,7 @@ static void drop_parsed(struct kh_file *f);
 static int
 index_setup(struct files_state *st)
 {
-	const char *v = secure_getenv("SSHHOSTKEYS_KH_INDEX"), *xdg;
+	const char *v = secure_getenv("SSHHOSTKEYS_KH_INDEX");
 	long n;
 
 	st->euid = geteuid();
@@ -316,26 +312,8 @@ index_setup(struct files_state *st)
 		free(st->kc);
 		st->kc = NULL;
 	}
-	if ((st->sys_cache = shk_path_join(strcmp(st->root, "/") == 0 ? "" : st->root,
-					   "/var/cache/sshhostkeys")) == NULL)
-		return SHK_ERR_NOMEM;
-	/* Reading another user's stores (env->uid is not us): their cache
-	 * is theirs, so their files are indexed in memory only. */
-	if (st->uid != st->euid)
-		return SHK_OK;
-	xdg = secure_getenv("XDG_CACHE_HOME");
-	if (xdg != NULL && xdg[0] == '/') {
-		if (asprintf(&st->user_cache, "%s/sshhostkeys", xdg) == -1)
-			st->user_cache = NULL;
-		else
-			return SHK_OK;
-		return SHK_ERR_NOMEM;
-	}
-	if (st->home != NULL && asprintf(&st->user_cache, "%s/.cache/sshhostkeys", st->home) == -1) {
-		st->user_cache = NULL;
-		return SHK_ERR_NOMEM;
-	}
-	return SHK_OK;
+	return shk_cache_dirs(st->root, st->home, st->uid, st->euid, &st->sys_cache,
+			      &st->user_cache);
 }
 
 static int
@@ -750,19 +728,14 @@ index_build(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 {
 	struct shk_khx *x = NULL;
 	struct shk_error err;
-	struct timespec now;
-	time_t newest;
 
 	if (shk_khx_build(m->data, m->len, &m->st, &x) != SHK_OK)
 		return NULL;
 	f->idx = x;
-	newest = m->st.st_mtim.tv_sec > m->st.st_ctim.tv_sec ? m->st.st_mtim.tv_sec
-							   : m->st.st_ctim.tv_sec;
 	/* Only root writes the system cache; a user's index of a system file
 	 * stays in memory. */
 	if (f->cache_dir != NULL && (f->cache_dir != st->sys_cache || st->euid == 0) &&
-	    clock_gettime(CLOCK_REALTIME, &now) == 0 &&
-	    now.tv_sec - newest >= INDEX_RACY_SECONDS) {
+	    shk_cache_settled(&m->st)) {
 		memset(&err, 0, sizeof(err));
 		if (shk_khx_save(x, f->cache_dir, st->euid, &err) != SHK_OK)
 			files_log(st, SHK_LOG_DEBUG, SHK_ERR_SYSTEM, f->path, 0,
@@ -982,17 +955,15 @@ fast_absent(const struct kh_file *f, struct lookup *lk)
  * Lock held, after open() said ENOENT: remember the deepest existing
  * directory of the walk, if its last change is old enough that a
  * change after this moment must move its mtime or ctime (as for the
- * index, INDEX_RACY_SECONDS), and the next component is still absent
+ * index, SHK_CACHE_RACY_SECONDS), and the next component is still absent
  * after that directory was stat'ed.
  */
 static void
 learn_absent(struct kh_file *f)
 {
 	char buf[PATH_MAX];
-	struct timespec now;
 	struct stat ds, cs;
 	size_t len, child;
-	time_t newest;
 	int i;
 
 	f->absent = 0;
@@ -1009,8 +980,7 @@ learn_absent(struct kh_file *f)
 	}
 	if (i == f->nlevels || !S_ISDIR(ds.st_mode))
 		return;
-	newest = ds.st_mtim.tv_sec > ds.st_ctim.tv_sec ? ds.st_mtim.tv_sec : ds.st_ctim.tv_sec;
-	if (clock_gettime(CLOCK_REALTIME, &now) != 0 || now.tv_sec - newest < INDEX_RACY_SECONDS)
+	if (!shk_cache_settled(&ds))
 		return;
 	child = i == 0 ? len : f->levels[i - 1];
 	memcpy(buf, f->path, child);

@@ -5,6 +5,11 @@
  * holds no file for the host. In one directory our hashed file
  * (keys_<64 hex>) wins over the plain one (key_<port>_<host>.pub). The
  * first file found decides; its keys are returned filtered by type.
+ *
+ * A lookup that finds nothing needs two counts from the directory's
+ * names (docs/formats.md §2.5). They come from this context's memory, or
+ * from the summary file in the cache directory, while the directory's
+ * identity is unchanged; only otherwise is the directory listed.
  */
 #include "config.h"
 
@@ -12,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,27 +25,52 @@
 
 #include <sshhostkeys/module.h>
 
+#include "cachefile.h"
 #include "carve.h"
 #include "fmap.h"
 #include "keyfile.h"
 #include "log.h"
 #include "shk.h"
 #include "ssh2name.h"
+#include "ssh2sum.h"
 #include "storefile.h"
 #include "storepath.h"
 #include "trust.h"
 
 #define SSH2_USER_DEFAULT "~/.ssh2/hostkeys"
 #define SSH2_SYSTEM_DEFAULT "/etc/ssh2/hostkeys"
+/* A directory with fewer names than this is listed at every lookup that
+ * needs its counts: that costs about what reading a summary does, and
+ * saves a cache file per small store. */
+#define SSH2_SUM_MIN_ENTRIES 64
+
+/* What a directory listing holds, gathered at most once per call. */
+struct ssh2_scan {
+	int done;
+	unsigned long nhashed, ntectia;
+};
 
 struct ssh2_dir {
 	char *path;	      /* NULL: not configured (e.g. no home) */
 	const char *stop_dir; /* where the trust walk stops */
+	const char *cache_dir; /* where its summary lives; NULL: memory only */
+	int cache_write;       /* whether this process writes there */
+	/* Under the state's lock: the counts of the last listing or
+	 * summary used, for the directory in the state mem_st describes;
+	 * kept only for a settled state (cachefile.h). */
+	int mem_valid;
+	struct stat mem_st;
+	struct ssh2_scan mem;
 };
 
 struct ssh2_state {
 	const struct shk_module_env *env;
 	struct ssh2_dir dirs[2]; /* user, then system */
+	uid_t euid;
+	char *sys_cache, *user_cache;
+	int summary_off; /* SSHHOSTKEYS_SSH2_SUMMARY=0: always list */
+	pthread_mutex_t lock;
+	int lock_init;
 };
 
 /* Per-call logging: the env's sink, plus a count of problems for check. */
@@ -53,12 +84,6 @@ enum ssh2_dir_answer {
 	SSH2_DIR_UNUSABLE = 0, /* missing, unreadable or untrusted */
 	SSH2_DIR_ABSENT,       /* readable, no file for the host */
 	SSH2_DIR_FOUND,	       /* a file decided */
-};
-
-/* What a directory listing holds, gathered at most once per call. */
-struct ssh2_scan {
-	int done;
-	unsigned long nhashed, ntectia;
 };
 
 struct ssh2_found {
@@ -190,25 +215,35 @@ ssh2_open_dir(const struct ssh2_dir *d, uid_t uid, const struct shk_log *log, in
 	return fd;
 }
 
-/* Count our hashed files and genuine Tectia ones. A fresh descriptor for
- * "." gives the listing its own offset. */
-static void
-ssh2_scan(int dirfd, struct ssh2_scan *sc)
+/*
+ * List the directory: count our hashed files and genuine Tectia ones,
+ * and, in *nentries, every name but "." and "..". A fresh descriptor
+ * for "." gives the listing its own offset. 0 when the listing was
+ * complete; -1 when it failed part way (the counts are what was seen).
+ */
+static int
+ssh2_list(int dirfd, struct ssh2_scan *sc, unsigned long *nentries)
 {
 	struct dirent *de;
 	DIR *dp;
-	int fd;
+	int fd, r;
 
-	if (sc->done)
-		return;
 	sc->done = 1;
+	sc->nhashed = sc->ntectia = 0;
+	*nentries = 0;
 	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return;
+		return -1;
 	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
-		return;
+		return -1;
 	}
-	while ((de = readdir(dp)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dp)) == NULL)
+			break;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		(*nentries)++;
 		switch (shk_ssh2_classify(de->d_name, NULL, NULL, 0)) {
 		case SHK_SSH2_HASHED:
 			sc->nhashed++;
@@ -220,17 +255,103 @@ ssh2_scan(int dirfd, struct ssh2_scan *sc)
 			break;
 		}
 	}
+	r = errno != 0 ? -1 : 0;
 	closedir(dp);
+	return r;
 }
 
-/* Warn that hashed files exist but no salt does: they cannot be used. */
+/* Keep sc as the counts of the directory in state ds. */
 static void
-ssh2_warn_no_salt(const struct ssh2_dir *d, int dirfd, const struct shk_log *log,
-		  struct ssh2_scan *sc)
+ssh2_remember(struct ssh2_state *st, struct ssh2_dir *d, const struct stat *ds,
+	      const struct ssh2_scan *sc)
+{
+	if (!st->lock_init)
+		return;
+	pthread_mutex_lock(&st->lock);
+	d->mem_st = *ds;
+	d->mem = *sc;
+	d->mem_valid = 1;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * The counts of the open directory dirfd, at most once per call: from
+ * this context's memory or the summary file when either describes the
+ * directory's present state, else from a listing, which is then kept
+ * (and written, for a directory of SSH2_SUM_MIN_ENTRIES names or more)
+ * when the directory's last change is old enough that any later change
+ * must move its mtime or ctime. A summary that cannot be read or
+ * written only costs the listing; the counts, and so the messages, are
+ * the same either way.
+ */
+static void
+ssh2_scan(struct ssh2_state *st, struct ssh2_dir *d, int dirfd, const struct shk_log *log,
+	  struct ssh2_scan *sc)
+{
+	struct shk_s2sum sum;
+	struct shk_error err;
+	struct stat ds;
+	unsigned long nentries;
+	int r, settled, hit = 0;
+
+	if (sc->done)
+		return;
+	if (st->summary_off || fstat(dirfd, &ds) == -1) {
+		ssh2_list(dirfd, sc, &nentries);
+		return;
+	}
+	/* Judged before the listing: a change after this fstat must then
+	 * give the directory another identity. */
+	settled = shk_cache_settled(&ds);
+	if (st->lock_init) {
+		pthread_mutex_lock(&st->lock);
+		if (d->mem_valid && shk_s2sum_same(&d->mem_st, &ds)) {
+			*sc = d->mem;
+			hit = 1;
+		}
+		pthread_mutex_unlock(&st->lock);
+		if (hit)
+			return;
+	}
+	if (d->cache_dir != NULL) {
+		memset(&err, 0, sizeof(err));
+		r = shk_s2sum_load(d->cache_dir, &ds, st->euid, &sum, &err);
+		if (r == SHK_OK && sum.nhashed <= ULONG_MAX && sum.ntectia <= ULONG_MAX) {
+			sc->done = 1;
+			sc->nhashed = (unsigned long)sum.nhashed;
+			sc->ntectia = (unsigned long)sum.ntectia;
+			if (settled)
+				ssh2_remember(st, d, &ds, sc);
+			return;
+		}
+		/* Missing or stale is routine; anything else is worth a word,
+		 * at debug level only: the listing still gives the answer. */
+		if (r != SHK_ERR_NOTFOUND)
+			shk_log_emit(log, SHK_LOG_DEBUG, r, d->path, 0,
+				     "summary not used: %s; listing the directory",
+				     r == SHK_OK ? "counts out of range" : err.msg);
+	}
+	if (ssh2_list(dirfd, sc, &nentries) != 0 || !settled)
+		return;
+	ssh2_remember(st, d, &ds, sc);
+	if (d->cache_dir == NULL || !d->cache_write || nentries < SSH2_SUM_MIN_ENTRIES)
+		return;
+	sum.nhashed = sc->nhashed;
+	sum.ntectia = sc->ntectia;
+	memset(&err, 0, sizeof(err));
+	if ((r = shk_s2sum_save(d->cache_dir, &ds, &sum, st->euid, &err)) != SHK_OK)
+		shk_log_emit(log, SHK_LOG_DEBUG, r, d->path, 0, "summary not written: %s",
+			     err.msg);
+}
+
+/* Warn that hashed files exist but no salt does: they cannot be used.
+ * sc holds the directory's counts. */
+static void
+ssh2_warn_no_salt(const struct ssh2_dir *d, const struct shk_log *log,
+		  const struct ssh2_scan *sc)
 {
 	char path[PATH_MAX];
 
-	ssh2_scan(dirfd, sc);
 	if (sc->nhashed > 0 && ssh2_join(path, sizeof(path), d->path, SHK_SSH2_SALT_FILE) == SHK_OK)
 		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0,
 			     "missing while %lu hashed file(s) exist: hashed files of this "
@@ -341,7 +462,7 @@ ssh2_try_file(const struct ssh2_dir *d, int dirfd, const char *name, uid_t uid,
 
 /* The lookup in one directory. On FOUND, path names the file. */
 static enum ssh2_dir_answer
-ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
+ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
 		const struct shk_module_query *q, const struct shk_log *log,
 		struct ssh2_collect *c, char *path, size_t pathcap, int *tectia_logged,
 		int *nomem)
@@ -383,12 +504,15 @@ ssh2_dir_lookup(const struct ssh2_state *st, const struct ssh2_dir *d,
 	 * host that is there costs one open by name however large the
 	 * store: hashed files without a salt are unusable, and a genuine
 	 * Tectia file might hold the host's key without anyone being able
-	 * to tell. Say so (the Tectia notice once per lookup).
+	 * to tell. Say so (the Tectia notice once per lookup). The counts
+	 * usually come from a summary, not a listing (ssh2_scan).
 	 */
-	if (salt_r == SHK_ERR_NOTFOUND)
-		ssh2_warn_no_salt(d, dirfd, log, &sc);
+	if (salt_r == SHK_ERR_NOTFOUND) {
+		ssh2_scan(st, d, dirfd, log, &sc);
+		ssh2_warn_no_salt(d, log, &sc);
+	}
 	if (!*tectia_logged) {
-		ssh2_scan(dirfd, &sc);
+		ssh2_scan(st, d, dirfd, log, &sc);
 		if (sc.ntectia > 0) {
 			shk_log_emit(log, SHK_LOG_INFO, SHK_ERR_UNSUPPORTED, d->path, 0,
 				     "holds %lu genuine Tectia hashed file(s) whose hosts "
@@ -455,7 +579,7 @@ static enum shk_nss_status
 ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
 	    char *buf, size_t buflen, int *errnop)
 {
-	const struct ssh2_state *st = state;
+	struct ssh2_state *st = state;
 	struct ssh2_collect c;
 	struct ssh2_logctx lc;
 	struct shk_log log;
@@ -548,7 +672,7 @@ ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh
 	char path[PATH_MAX], host[256];
 	struct ssh2_scan sc;
 	struct dirent *de;
-	unsigned long n = 0, before;
+	unsigned long n = 0, before, nentries;
 	unsigned int port;
 	DIR *dp = NULL;
 	int dirfd, why, fd;
@@ -564,8 +688,11 @@ ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh
 		return 1;
 	}
 	before = lc->nwarn;
-	if (ssh2_salt(d, dirfd, st->env->uid, log, salt) == SHK_ERR_NOTFOUND)
-		ssh2_warn_no_salt(d, dirfd, log, &sc);
+	/* check always lists: it reports what the directory holds now. */
+	if (ssh2_salt(d, dirfd, st->env->uid, log, salt) == SHK_ERR_NOTFOUND) {
+		ssh2_list(dirfd, &sc, &nentries);
+		ssh2_warn_no_salt(d, log, &sc);
+	}
 	n += lc->nwarn - before;
 	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (dp = fdopendir(fd)) == NULL) {
@@ -685,7 +812,41 @@ ssh2_close(void *state)
 		return;
 	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++)
 		SHK_FREE(st->dirs[i].path);
+	if (st->lock_init)
+		pthread_mutex_destroy(&st->lock);
+	free(st->sys_cache);
+	free(st->user_cache);
 	free(st);
+}
+
+/*
+ * Where the directories' summaries live (cachefile.h): the user
+ * directory's in the user's cache, written when the stores are the
+ * caller's own; the system directory's in the system cache, written by
+ * root only. SSHHOSTKEYS_SSH2_SUMMARY=0 (or "no", "off") turns summaries
+ * off, memory included, for tests and benchmarks.
+ */
+static int
+ssh2_summary_setup(struct ssh2_state *st)
+{
+	const char *v = secure_getenv("SSHHOSTKEYS_SSH2_SUMMARY");
+	int r;
+
+	st->euid = geteuid();
+	if (v != NULL && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0)) {
+		st->summary_off = 1;
+		return SHK_OK;
+	}
+	/* Without a lock, no memory: the summary files still serve. */
+	st->lock_init = pthread_mutex_init(&st->lock, NULL) == 0;
+	if ((r = shk_cache_dirs(st->env->root, st->env->home, st->env->uid, st->euid,
+				&st->sys_cache, &st->user_cache)) != SHK_OK)
+		return r;
+	st->dirs[0].cache_dir = st->user_cache;
+	st->dirs[0].cache_write = st->user_cache != NULL;
+	st->dirs[1].cache_dir = st->sys_cache;
+	st->dirs[1].cache_write = st->euid == 0;
+	return SHK_OK;
 }
 
 static int
@@ -708,6 +869,8 @@ ssh2_open(const struct shk_module_env *env, void **state)
 		goto out;
 	if ((r = ssh2_dir_setup(env, &log, "system_hostkeys_dir", SSH2_SYSTEM_DEFAULT, 1,
 				&st->dirs[1])) != SHK_OK)
+		goto out;
+	if ((r = ssh2_summary_setup(st)) != SHK_OK)
 		goto out;
 	*state = st;
 	st = NULL;

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cachefile.h"
+
+int
+shk_cache_dirs(const char *root, const char *home, uid_t uid, uid_t euid, char **sys,
+	       char **user)
+{
+	const char *xdg;
+
+	*sys = *user = NULL;
+	if (root != NULL && strcmp(root, "/") == 0)
+		root = "";
+	if ((*sys = shk_path_join(root, "/var/cache/sshhostkeys")) == NULL)
+		return SHK_ERR_NOMEM;
+	/* Reading another user's stores: their cache is theirs. */
+	if (uid != euid)
+		return SHK_OK;
+	xdg = secure_getenv("XDG_CACHE_HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (asprintf(user, "%s/sshhostkeys", xdg) == -1)
+			goto nomem;
+	} else if (home != NULL && home[0] == '/') {
+		if (asprintf(user, "%s/.cache/sshhostkeys", home) == -1)
+			goto nomem;
+	}
+	return SHK_OK;
+nomem:
+	*user = NULL;
+	SHK_FREE(*sys);
+	return SHK_ERR_NOMEM;
+}
+
+int
+shk_cache_owner_ok(const struct stat *st, uid_t euid)
+{
+	return (st->st_uid == 0 || st->st_uid == euid) &&
+	       (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+int
+shk_cache_open_dir(const char *dir, uid_t euid, int *dfd, struct shk_error *err)
+{
+	struct stat st;
+	int fd, oerrno;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		oerrno = errno;
+		return shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM,
+				     0, "%s: %s", dir, strerror(oerrno));
+	}
+	if (fstat(fd, &st) == -1 || !shk_cache_owner_ok(&st, euid)) {
+		close(fd);
+		return shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
+				     "%s: not owned by root or uid %lu, or writable by others",
+				     dir, (unsigned long)euid);
+	}
+	*dfd = fd;
+	return SHK_OK;
+}
+
+int
+shk_cache_open_file(int dfd, const char *dir, const char *name, uid_t euid, int *fdp,
+		    struct stat *st, struct shk_error *err)
+{
+	int fd, oerrno, r;
+
+	*fdp = -1;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1) {
+		oerrno = errno;
+		return shk_error_set(err, oerrno == ENOENT ? SHK_ERR_NOTFOUND : SHK_ERR_SYSTEM,
+				     0, "%s/%s: %s", dir, name, strerror(oerrno));
+	}
+	if (fstat(fd, st) == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "fstat: %s", strerror(errno));
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st->st_mode) || !shk_cache_owner_ok(st, euid)) {
+		close(fd);
+		return shk_error_set(err, SHK_ERR_UNTRUSTED, 0,
+				     "%s/%s: not a regular file owned by root or uid %lu and "
+				     "writable only by its owner",
+				     dir, name, (unsigned long)euid);
+	}
+	*fdp = fd;
+	return SHK_OK;
+}
+
+static int
+ensure_dir(const char *dir, uid_t euid)
+{
+	char *parent, *slash;
+	mode_t mode = euid == 0 ? 0755 : 0700;
+
+	if (mkdir(dir, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (parent = strdup(dir)) == NULL)
+		return -1;
+	/* One level up only: ~/.cache or /var/cache, never a whole tree. */
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, mode) == -1 && errno != EEXIST) {
+			free(parent);
+			return -1;
+		}
+	}
+	free(parent);
+	return mkdir(dir, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int
+shk_cache_write(const char *dir, const char *name, const void *data, size_t len, uid_t euid,
+		struct shk_error *err)
+{
+	char tmp[NAME_MAX + 1];
+	unsigned int rnd = 0;
+	const unsigned char *p;
+	size_t left;
+	ssize_t n;
+	int dfd = -1, fd = -1, r;
+
+	tmp[0] = '\0';
+	if (ensure_dir(dir, euid) == -1)
+		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "mkdir %s: %s", dir,
+				     strerror(errno));
+	if ((r = shk_cache_open_dir(dir, euid, &dfd, err)) != SHK_OK)
+		return r;
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		rnd = (unsigned int)getpid();
+	n = snprintf(tmp, sizeof(tmp), ".%s.%08x.tmp", name, rnd);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		tmp[0] = '\0';
+		r = shk_error_set(err, SHK_ERR_RANGE, 0, "%s: name too long", name);
+		goto out;
+	}
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    euid == 0 ? 0644 : 0600);
+	if (fd == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "%s/%s: %s", dir, tmp, strerror(errno));
+		tmp[0] = '\0';
+		goto out;
+	}
+	for (p = data, left = len; left > 0; p += n, left -= (size_t)n) {
+		if ((n = write(fd, p, left)) <= 0) {
+			if (n == -1 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "write %s/%s: %s", dir, tmp,
+					  n == 0 ? "no progress" : strerror(errno));
+			goto out;
+		}
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "close: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "rename %s/%s: %s", dir, name,
+				  strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	r = SHK_OK;
+out:
+	if (fd != -1)
+		close(fd);
+	if (r != SHK_OK && tmp[0] != '\0')
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return r;
+}
+
+int
+shk_cache_settled(const struct stat *st)
+{
+	struct timespec now;
+	time_t newest = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec
+							       : st->st_ctim.tv_sec;
+
+	return clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	       now.tv_sec - newest >= SHK_CACHE_RACY_SECONDS;
+}
