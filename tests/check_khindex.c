@@ -662,6 +662,46 @@ START_TEST(test_lazy_blocks)
 }
 END_TEST
 
+/* Enough hashed lines for a lookup to use two threads, which check the
+ * blocks of their ranges at the same time (ThreadSanitizer runs this). */
+START_TEST(test_lazy_blocks_threads)
+{
+	unsigned char salt[SHK_SHA1_LEN];
+	struct shk_khx *x = NULL;
+	struct shk_khx_stats s;
+	struct shk_error err;
+	struct stat st = store_st;
+	uint32_t *recs = NULL;
+	size_t n = 20000, cap = n * 200, len = 0, nrecs = 0, i, k;
+	char *big = malloc(cap), name[32], h[80];
+
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "t%zu.example", i);
+		for (k = 0; k < sizeof(salt); k++)
+			salt[k] = (unsigned char)(i >> (k % 3 * 8)) ^ (unsigned char)k;
+		ck_assert_int_eq(shk_kh_hash_name(salt, name, strlen(name), h, sizeof(h)), SHK_OK);
+		len += (size_t)snprintf(big + len, cap - len, "%s %s\n", h, KEY);
+	}
+	st.st_size = (off_t)len;
+	ck_assert_int_eq(shk_khx_build(big, len, &st, &x), SHK_OK);
+	ck_assert_int_eq(shk_khx_save(x, cache_dir(), geteuid(), &err), SHK_OK);
+	shk_khx_free(x);
+	x = NULL;
+	ck_assert_int_eq(shk_khx_load(cache_dir(), &st, geteuid(), &x, &err), SHK_OK);
+	ck_assert_int_eq(shk_khx_candidates(x, "t12345.example", 14, NULL, 0, 2, &recs, &nrecs,
+					    &err),
+			 SHK_OK);
+	ck_assert_uint_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0], 12345);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_gt(s.blocks_checked, s.blocks / 2);
+	free(recs);
+	shk_khx_free(x);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_line_bounds)
 {
 	struct shk_khx *x = NULL;
@@ -705,6 +745,7 @@ main(void)
 	tcase_add_loop_test(td, test_loaded_queries, 0, SHK_ARRAY_SIZE(queries));
 	tcase_add_loop_test(td, test_corrupt_block_refused_by_query, 0, 8);
 	tcase_add_test(td, test_lazy_blocks);
+	tcase_add_test(td, test_lazy_blocks_threads);
 	suite_add_tcase(s, td);
 	return tu_run(s);
 }
