@@ -198,3 +198,58 @@ shk_cache_settled(const struct stat *st)
 	return clock_gettime(CLOCK_REALTIME, &now) == 0 &&
 	       now.tv_sec - newest >= SHK_CACHE_RACY_SECONDS;
 }
+
+int
+shk_cache_same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+round64(uint64_t acc, uint64_t w)
+{
+	return rotl64(acc + w * P2, 31) * P1;
+}
+
+uint64_t
+shk_cache_checksum(const void *data, size_t len, size_t skip_off, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t l[4] = {P1 ^ seed, P2, ~P1, ~P2}, w, h;
+	size_t i = 0, k;
+
+	for (; i + 32 <= len; i += 32) {
+		for (k = 0; k < 4; k++) {
+			memcpy(&w, p + i + 8 * k, 8);
+			if (i + 8 * k == skip_off)
+				w = 0;
+			l[k] = round64(l[k], w);
+		}
+	}
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (i == skip_off)
+			w = 0;
+		l[0] = round64(l[0], w);
+	}
+	for (; i < len; i++)
+		l[1] = round64(l[1], p[i]);
+	h = rotl64(l[0], 1) + rotl64(l[1], 7) + rotl64(l[2], 12) + rotl64(l[3], 18);
+	h ^= (uint64_t)len;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	return h;
+}

@@ -80,4 +80,19 @@ int shk_cache_write(const char *dir, const char *name, const void *data, size_t 
  */
 int shk_cache_settled(const struct stat *st);
 
+/* 1 when a and b describe the same state of the same file or directory:
+ * device, inode, size, mtime and ctime (with nanoseconds). */
+int shk_cache_same_file(const struct stat *a, const struct stat *b);
+
+/*
+ * The checksum of cache files: not a MAC, it catches torn writes and bit
+ * rot (whoever could forge it could write the cache, which the ownership
+ * rules refuse). The 8-byte field at skip_off is read as zero (SIZE_MAX:
+ * none; it counts only at an offset that is a multiple of 8); seed ties a
+ * sum to its place, e.g. a block's number. Four lanes (xxHash64's round)
+ * keep it at memory speed.
+ */
+#define SHK_CACHE_NO_SKIP SIZE_MAX
+uint64_t shk_cache_checksum(const void *p, size_t len, size_t skip_off, uint64_t seed);
+
 #endif

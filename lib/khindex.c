@@ -151,59 +151,6 @@ shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t l
 
 /* ---- checksum ---------------------------------------------------------- */
 
-/*
- * Not a MAC: it catches torn writes and bit rot. Whoever could forge it
- * could write the cache file, which the ownership rules refuse. Four
- * independent lanes (xxHash64's round) keep it at memory speed.
- */
-#define P1 0x9E3779B185EBCA87ULL
-#define P2 0xC2B2AE3D27D4EB4FULL
-
-static uint64_t
-rotl64(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-static uint64_t
-round64(uint64_t acc, uint64_t w)
-{
-	return rotl64(acc + w * P2, 31) * P1;
-}
-
-/* seed keeps a block's sum tied to its place: blocks cannot be swapped.
- * skip_off: an 8-byte field read as zero (SIZE_MAX: none). */
-static uint64_t
-khx_checksum(const unsigned char *p, size_t len, size_t skip_off, uint64_t seed)
-{
-	uint64_t l[4] = {P1 ^ seed, P2, ~P1, ~P2}, w, h;
-	size_t i = 0, k;
-
-	for (; i + 32 <= len; i += 32) {
-		for (k = 0; k < 4; k++) {
-			memcpy(&w, p + i + 8 * k, 8);
-			if (i + 8 * k == skip_off)
-				w = 0;
-			l[k] = round64(l[k], w);
-		}
-	}
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		if (i == skip_off)
-			w = 0;
-		l[0] = round64(l[0], w);
-	}
-	for (; i < len; i++)
-		l[1] = round64(l[1], p[i]);
-	h = rotl64(l[0], 1) + rotl64(l[1], 7) + rotl64(l[2], 12) + rotl64(l[3], 18);
-	h ^= (uint64_t)len;
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	return h;
-}
-
-#define NO_SKIP SIZE_MAX
 
 /* The block sums after the header, then the header's own sum, which
  * covers them. Whatever the header's counts say, nothing is read or
@@ -218,11 +165,11 @@ khx_seal(unsigned char *img, size_t len)
 	for (k = 0; k < h->nblocks && base <= len; k++) {
 		if ((start = base + k * KHX_BLOCK) >= len)
 			break;
-		sum = khx_checksum(img + start, len - start < KHX_BLOCK ? len - start : KHX_BLOCK,
-				   NO_SKIP, k);
+		sum = shk_cache_checksum(img + start, len - start < KHX_BLOCK ? len - start : KHX_BLOCK,
+				   SHK_CACHE_NO_SKIP, k);
 		memcpy(img + sizeof(*h) + k * sizeof(sum), &sum, sizeof(sum));
 	}
-	h->checksum = khx_checksum(img, base < len ? base : len,
+	h->checksum = shk_cache_checksum(img, base < len ? base : len,
 				   offsetof(struct khx_hdr, checksum), 0);
 }
 
@@ -310,7 +257,7 @@ khx_need(const struct shk_khx *x, const void *p, size_t n, struct shk_error *err
 			continue;
 		start = x->base + k * KHX_BLOCK;
 		len = x->imglen - start < KHX_BLOCK ? x->imglen - start : KHX_BLOCK;
-		if (khx_checksum(x->img + start, len, NO_SKIP, k) != x->sums[k])
+		if (shk_cache_checksum(x->img + start, len, SHK_CACHE_NO_SKIP, k) != x->sums[k])
 			return shk_error_set(err, SHK_ERR_PARSE, 0, "block %zu: checksum mismatch",
 					     k);
 		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
@@ -634,7 +581,7 @@ khx_validate(struct shk_khx *x, struct shk_error *err)
 		    SHK_OK ||
 	    lo.total != x->imglen || lo.nblocks != h->nblocks)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "counts do not fit the size");
-	if (khx_checksum(x->img, lo.rec, offsetof(struct khx_hdr, checksum), 0) != h->checksum)
+	if (shk_cache_checksum(x->img, lo.rec, offsetof(struct khx_hdr, checksum), 0) != h->checksum)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "checksum mismatch");
 	if ((x->verified = calloc((size_t)lo.nblocks / 64 + 1, sizeof(*x->verified))) == NULL)
 		return shk_error_set(err, SHK_ERR_NOMEM, 0, "out of memory");

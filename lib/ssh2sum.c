@@ -56,26 +56,11 @@ get32(const unsigned char *img, size_t off)
 	return v;
 }
 
-/* Not a MAC: it catches torn writes and bit rot. Whoever could forge it
- * could write the cache file, which the ownership rules refuse. */
+/* The cache files' checksum (cachefile.h) over everything before it. */
 static uint64_t
 s2s_checksum(const unsigned char *img)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < OFF_CHECKSUM; i++)
-		h = (h ^ img[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-int
-shk_s2sum_same(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	return shk_cache_checksum(img, OFF_CHECKSUM, SHK_CACHE_NO_SKIP, 0);
 }
 
 int

@@ -24,7 +24,7 @@
  *   40     8×4  mtime sec, mtime nsec, ctime sec, ctime nsec
  *   72     8    number of our hashed files (keys_<64 hex>)
  *   80     8    number of genuine Tectia hashed files (keys_<40 hex>)
- *   88     8    FNV-1a 64 of bytes 0..87
+ *   88     8    checksum of bytes 0..87 (shk_cache_checksum)
  *
  * Names are classified by shk_ssh2_classify(); a change to it that moves
  * a name from one count to another must bump the version.
@@ -48,8 +48,6 @@ struct shk_s2sum {
 	uint64_t ntectia; /* keys_<40 hex>: genuine Tectia */
 };
 
-/* 1 when a and b describe the same state of the same directory. */
-int shk_s2sum_same(const struct stat *a, const struct stat *b);
 
 /* The cache file's name for directory dst: "ssh2-<dev>-<ino>.sum" in hex. */
 int shk_s2sum_name(const struct stat *dst, char *out, size_t outcap);

@@ -872,12 +872,6 @@ same_times(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-static int
-same_file(const struct stat *a, const struct stat *b)
-{
-	return same_times(a, b) && a->st_size == b->st_size;
-}
-
 /* lib/trust.c's rule for one path: owned by root or uid, not writable
  * by group or others. */
 static int
@@ -905,7 +899,7 @@ fast_present(const struct files_state *st, const struct kh_file *f, struct looku
 
 	if (!f->map_trusted || f->nlevels < 0)
 		return 0;
-	if (lstat(f->path, &sb) == -1 || !S_ISREG(sb.st_mode) || !same_file(&f->map.st, &sb) ||
+	if (lstat(f->path, &sb) == -1 || !S_ISREG(sb.st_mode) || !shk_cache_same_file(&f->map.st, &sb) ||
 	    !trusted_stat(&sb, st->uid))
 		return 0;
 	len = strlen(f->path);
@@ -1054,7 +1048,7 @@ lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk)
 		return -1;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (f->map.data == NULL || !same_file(&f->map.st, &sb)) {
+	if (f->map.data == NULL || !shk_cache_same_file(&f->map.st, &sb)) {
 		drop_parsed(f);
 		shk_fmap_close(&f->map);
 		if (map_fd(st, f, fd, &f->map) != SHK_OK)

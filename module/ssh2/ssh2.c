@@ -305,7 +305,7 @@ ssh2_scan(struct ssh2_state *st, struct ssh2_dir *d, int dirfd, const struct shk
 	settled = shk_cache_settled(&ds);
 	if (st->lock_init) {
 		pthread_mutex_lock(&st->lock);
-		if (d->mem_valid && shk_s2sum_same(&d->mem_st, &ds)) {
+		if (d->mem_valid && shk_cache_same_file(&d->mem_st, &ds)) {
 			*sc = d->mem;
 			hit = 1;
 		}
