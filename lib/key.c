@@ -5,11 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/obj_mac.h>
-
 #include "base64.h"
+#include "ecpoint.h"
 #include "key.h"
 #include "shk.h"
 
@@ -28,24 +25,24 @@ struct keytype_info {
 	enum shk_keytype kt;
 	const char *label;
 	const char *curve; /* curve name inside ECDSA blobs */
-	int nid;
+	enum shk_ec_curve ec; /* SHK_EC_NONE for key types without a curve */
 	unsigned int bits; /* fixed size, 0 when it depends on the key */
 };
 
 static const struct keytype_info keytypes[] = {
-	{"ssh-rsa", SHK_KT_RSA, "RSA", NULL, 0, 0},
-	{"ssh-dss", SHK_KT_DSA, "DSA", NULL, 0, 0},
-	{"ecdsa-sha2-nistp256", SHK_KT_ECDSA_P256, "ECDSA", "nistp256",
-	 NID_X9_62_prime256v1, 256},
-	{"ecdsa-sha2-nistp384", SHK_KT_ECDSA_P384, "ECDSA", "nistp384", NID_secp384r1, 384},
-	{"ecdsa-sha2-nistp521", SHK_KT_ECDSA_P521, "ECDSA", "nistp521", NID_secp521r1, 521},
-	{"ssh-ed25519", SHK_KT_ED25519, "ED25519", NULL, 0, 256},
+	{"ssh-rsa", SHK_KT_RSA, "RSA", NULL, SHK_EC_NONE, 0},
+	{"ssh-dss", SHK_KT_DSA, "DSA", NULL, SHK_EC_NONE, 0},
+	{"ecdsa-sha2-nistp256", SHK_KT_ECDSA_P256, "ECDSA", "nistp256", SHK_EC_P256, 256},
+	{"ecdsa-sha2-nistp384", SHK_KT_ECDSA_P384, "ECDSA", "nistp384", SHK_EC_P384, 384},
+	{"ecdsa-sha2-nistp521", SHK_KT_ECDSA_P521, "ECDSA", "nistp521", SHK_EC_P521, 521},
+	{"ssh-ed25519", SHK_KT_ED25519, "ED25519", NULL, SHK_EC_NONE, 256},
 	{"sk-ecdsa-sha2-nistp256@openssh.com", SHK_KT_SK_ECDSA, "ECDSA-SK", "nistp256",
-	 NID_X9_62_prime256v1, 256},
+	 SHK_EC_P256, 256},
 	/* A signature-only name in OpenSSH, but its blob is an sk-ecdsa key. */
 	{"webauthn-sk-ecdsa-sha2-nistp256@openssh.com", SHK_KT_SK_ECDSA, "ECDSA-SK",
-	 "nistp256", NID_X9_62_prime256v1, 256},
-	{"sk-ssh-ed25519@openssh.com", SHK_KT_SK_ED25519, "ED25519-SK", NULL, 0, 256},
+	 "nistp256", SHK_EC_P256, 256},
+	{"sk-ssh-ed25519@openssh.com", SHK_KT_SK_ED25519, "ED25519-SK", NULL, SHK_EC_NONE,
+	 256},
 };
 
 /* Certificates whose inner key we know how to walk. */
@@ -234,74 +231,6 @@ shk_keytype_label(const char *name, size_t len)
 }
 
 /*
- * An uncompressed EC point that lies on the curve and passes the checks
- * OpenSSH's sshkey_ec_validate_public() makes (not at infinity, both
- * coordinates larger than half the order's size and below order - 1).
- * Only EC_GROUP/EC_POINT/BIGNUM calls, which OpenSSL 3 has not deprecated.
- */
-static int
-check_ec_point(int nid, const unsigned char *pt, size_t ptlen, struct shk_error *err)
-{
-	EC_GROUP *group = NULL;
-	EC_POINT *point = NULL;
-	BN_CTX *bnctx = NULL;
-	BIGNUM *x, *y, *ordm1;
-	const BIGNUM *order;
-	size_t fieldlen;
-	int order_bits, r = SHK_ERR_NOMEM;
-
-	if (ptlen == 0 || pt[0] != 0x04) {
-		/* OpenSSH takes only uncompressed points. */
-		r = shk_error_set(err, SHK_ERR_PARSE, 0, "EC point is not uncompressed");
-		goto out;
-	}
-	if ((group = EC_GROUP_new_by_curve_name(nid)) == NULL ||
-	    (point = EC_POINT_new(group)) == NULL || (bnctx = BN_CTX_new()) == NULL)
-		goto out;
-	BN_CTX_start(bnctx);
-	x = BN_CTX_get(bnctx);
-	y = BN_CTX_get(bnctx);
-	if ((ordm1 = BN_CTX_get(bnctx)) == NULL)
-		goto out;
-	fieldlen = ((size_t)EC_GROUP_get_degree(group) + 7) / 8;
-	if (ptlen != 1 + 2 * fieldlen) {
-		r = shk_error_set(err, SHK_ERR_PARSE, 0, "EC point has %zu bytes, not %zu",
-				  ptlen, 1 + 2 * fieldlen);
-		goto out;
-	}
-	/* oct2point refuses points off the curve; ask again to be sure. */
-	if (EC_POINT_oct2point(group, point, pt, ptlen, bnctx) != 1 ||
-	    EC_POINT_is_on_curve(group, point, bnctx) != 1) {
-		r = shk_error_set(err, SHK_ERR_PARSE, 0, "EC point is not on the curve");
-		goto out;
-	}
-	if (EC_POINT_is_at_infinity(group, point) == 1 ||
-	    EC_POINT_get_affine_coordinates(group, point, x, y, bnctx) != 1) {
-		r = shk_error_set(err, SHK_ERR_PARSE, 0, "EC point is at infinity");
-		goto out;
-	}
-	order = EC_GROUP_get0_order(group);
-	order_bits = BN_num_bits(order);
-	if (BN_copy(ordm1, order) == NULL || BN_sub_word(ordm1, 1) != 1)
-		goto out;
-	if (BN_num_bits(x) <= order_bits / 2 || BN_num_bits(y) <= order_bits / 2 ||
-	    BN_cmp(x, ordm1) >= 0 || BN_cmp(y, ordm1) >= 0) {
-		r = shk_error_set(err, SHK_ERR_PARSE, 0, "EC point is a weak public key");
-		goto out;
-	}
-	r = SHK_OK;
-out:
-	if (bnctx != NULL)
-		BN_CTX_end(bnctx);
-	BN_CTX_free(bnctx);
-	EC_POINT_free(point);
-	EC_GROUP_free(group);
-	if (r == SHK_ERR_NOMEM)
-		shk_error_set(err, r, 0, "out of memory checking an EC point");
-	return r;
-}
-
-/*
  * The fields after the type string of a plain key of kind ki; certificates
  * hold the same fields after their nonce.
  */
@@ -354,7 +283,7 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
 					     (int)(slen > 32 ? 32 : slen), (const char *)s,
 					     ki->name);
 		if ((ret = rd_string(r, &s, &slen, "EC point", err)) != SHK_OK ||
-		    (ret = check_ec_point(ki->nid, s, slen, err)) != SHK_OK)
+		    (ret = shk_ec_point_check(ki->ec, s, slen, err)) != SHK_OK)
 			return ret;
 		break;
 	case SHK_KT_ED25519:

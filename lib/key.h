@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Public keys: type names, blob validation, OpenSSH one-line parsing.
- * Validation parses the RFC 4253 blob by hand (no OpenSSL key objects
- * except for the EC on-curve check), so parsing a key never allocates
- * more than the key itself.
+ * Validation parses the RFC 4253 blob by hand, without OpenSSL (EC
+ * points are checked by ecpoint.c), so parsing a key never allocates
+ * more than the key itself and never needs libcrypto.
  */
 #ifndef SHK_KEY_H
 #define SHK_KEY_H
