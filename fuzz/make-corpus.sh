@@ -10,7 +10,7 @@ top=..
 c=corpus
 rm -rf "$c"
 for t in base64 conf hostpattern hostspec keyblob keyfile keyline knownhosts \
-	nsswitch ssh2name; do
+	nsswitch ssh2name ecpoint; do
 	mkdir -p "$c/$t"
 done
 tmp=$(mktemp -d)
@@ -63,6 +63,13 @@ for f in "$tmp"/*.pub "$top"/tests/data/keys/*.pub; do
 	b64=$(cut -d' ' -f2 "$f")
 	{ printf '\377'; printf '%s' "$b64" | base64 -d 2>/dev/null; } >"$c/keyblob/b$i" || true
 	printf '%s' "$b64" >"$c/base64/b$i"
+done
+
+# EC points: the last string of the fixtures' ECDSA blobs (type and
+# curve name take 39 bytes with their lengths).
+for n in 256 384 521; do
+	cut -d' ' -f2 "$top/tests/data/keys/ecdsa$n.pub" | base64 -d | tail -c +40 \
+		>"$c/ecpoint/p$n"
 done
 
 # Host field against name: "NAME\nFIELD".
