@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "shk.h"
 
@@ -60,6 +62,29 @@ shk_explicit_bzero(void *p, size_t n)
 
 	while (n--)
 		*v++ = 0;
+}
+
+int
+shk_random_bytes(void *p, size_t len, struct shk_error *err)
+{
+	unsigned char *b = p;
+	size_t got = 0;
+	ssize_t n;
+	int oerrno;
+
+	while (got < len) {
+		/* Blocks only until the kernel's pool is first seeded. */
+		n = getrandom(b + got, len - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			oerrno = n == -1 ? errno : EIO;
+			return shk_error_set(err, SHK_ERR_SYSTEM, 0, "getrandom: %s",
+					     strerror(oerrno));
+		}
+		got += (size_t)n;
+	}
+	return SHK_OK;
 }
 
 char *

@@ -47,6 +47,9 @@ void shk_ascii_lower(char *s, size_t len);
 /* Wipe memory the compiler may not optimise away. */
 void shk_explicit_bzero(void *p, size_t n);
 
+/* Fill p[0..len) from getrandom(2); SHK_ERR_SYSTEM (in err) if it fails. */
+int shk_random_bytes(void *p, size_t len, struct shk_error *err);
+
 /* Join a root prefix and an absolute path: "" + "/etc/x" or "/r" + "/etc/x".
  * Returns a malloc'd string (caller frees) or NULL. */
 char *shk_path_join(const char *root, const char *abs_path);

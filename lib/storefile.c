@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -413,8 +412,6 @@ shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 	    unsigned char salt[SHK_SSH2_SALT_LEN], int *created, struct shk_error *err)
 {
 	char text[66];
-	size_t got = 0;
-	ssize_t n;
 	int r, oerrno;
 
 	if (created != NULL)
@@ -424,18 +421,8 @@ shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 		return r;
 	if (seed != NULL) {
 		memcpy(salt, seed, SHK_SSH2_SALT_LEN);
-	} else {
-		while (got < SHK_SSH2_SALT_LEN) {
-			n = getrandom(salt + got, SHK_SSH2_SALT_LEN - got, 0);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				oerrno = n == -1 ? errno : EIO;
-				return shk_error_set(err, SHK_ERR_SYSTEM, 0, "getrandom: %s",
-						     strerror(oerrno));
-			}
-			got += (size_t)n;
-		}
+	} else if ((r = shk_random_bytes(salt, SHK_SSH2_SALT_LEN, err)) != SHK_OK) {
+		return r;
 	}
 	shk_ssh2_salt_format(salt, text);
 	if ((r = sf_write_temp(dirfd, text, strlen(text), SHK_SF_FILE_MODE, err)) != SHK_OK)

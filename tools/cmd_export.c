@@ -24,7 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
 
 #include "base64.h"
 #include "cli.h"
@@ -200,7 +199,7 @@ write_line(FILE *f, const struct export_line *l, int hash, unsigned long long *t
 		if (comma == p)
 			continue;
 		/* A fresh salt per line, as OpenSSH writes them. */
-		if (RAND_bytes(salt, sizeof(salt)) != 1 ||
+		if (shk_random_bytes(salt, sizeof(salt), NULL) != SHK_OK ||
 		    shk_kh_hash_name(salt, p, (size_t)(comma - p), hashed, sizeof(hashed)) !=
 			    SHK_OK)
 			return -2;
