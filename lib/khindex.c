@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
-/* The SHA-1 block interface is deprecated in OpenSSL 3 but is the only
- * way to resume from a saved HMAC state; EVP costs more per call than the
- * two blocks we need per line (docs/performance.md). */
-#define OPENSSL_SUPPRESS_DEPRECATED 1
-
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -16,10 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
-
 #include "base64.h"
 #include "cachefile.h"
+#include "crypto.h"
 #include "khindex.h"
 #include "knownhosts.h"
 
@@ -86,68 +80,6 @@ struct shk_khx {
 	const uint32_t *always;
 	const struct khx_hashed *hashed;
 };
-
-/* ---- HMAC-SHA1 from saved states --------------------------------------- */
-
-static void
-sha1_block_state(const unsigned char block[64], uint32_t st[5])
-{
-	SHA_CTX c;
-
-	SHA1_Init(&c);
-	SHA1_Update(&c, block, 64);
-	st[0] = c.h0;
-	st[1] = c.h1;
-	st[2] = c.h2;
-	st[3] = c.h3;
-	st[4] = c.h4;
-	shk_explicit_bzero(&c, sizeof(c));
-}
-
-static void
-sha1_resume(SHA_CTX *c, const uint32_t st[5])
-{
-	memset(c, 0, sizeof(*c));
-	c->h0 = st[0];
-	c->h1 = st[1];
-	c->h2 = st[2];
-	c->h3 = st[3];
-	c->h4 = st[4];
-	c->Nl = 512; /* one block, counted in bits */
-}
-
-int
-shk_hmac_sha1_prep(const unsigned char *key, size_t keylen, struct shk_hmac_sha1_pre *pre)
-{
-	unsigned char pad[64];
-	size_t i;
-
-	if (keylen > sizeof(pad))
-		return SHK_ERR_RANGE;
-	for (i = 0; i < sizeof(pad); i++)
-		pad[i] = (unsigned char)((i < keylen ? key[i] : 0) ^ 0x36);
-	sha1_block_state(pad, pre->inner);
-	for (i = 0; i < sizeof(pad); i++)
-		pad[i] = (unsigned char)((i < keylen ? key[i] : 0) ^ 0x5c);
-	sha1_block_state(pad, pre->outer);
-	shk_explicit_bzero(pad, sizeof(pad));
-	return SHK_OK;
-}
-
-void
-shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
-		  unsigned char out[SHK_SHA1_LEN])
-{
-	unsigned char d[SHK_SHA1_LEN];
-	SHA_CTX c;
-
-	sha1_resume(&c, pre->inner);
-	SHA1_Update(&c, msg, len);
-	SHA1_Final(d, &c);
-	sha1_resume(&c, pre->outer);
-	SHA1_Update(&c, d, sizeof(d));
-	SHA1_Final(out, &c);
-}
 
 /* ---- checksum ---------------------------------------------------------- */
 
@@ -363,7 +295,12 @@ add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 	    shk_b64_decode(hash, hashlen, e->want, sizeof(e->want), &n) != SHK_OK ||
 	    n != sizeof(e->want))
 		return 0;
-	shk_hmac_sha1_prep(salt, sizeof(salt), &pre);
+	/* Without libcrypto no index: a lookup then scans the file and
+	 * reports why hashed lines cannot be checked. */
+	if (shk_hmac_sha1_prep(salt, sizeof(salt), &pre) != SHK_OK) {
+		b->err = SHK_ERR_SYSTEM;
+		return 0;
+	}
 	e->rec = rec;
 	memcpy(e->inner, pre.inner, sizeof(e->inner));
 	memcpy(e->outer, pre.outer, sizeof(e->outer));
@@ -770,13 +707,16 @@ hashed_range(void *arg)
 		e = &w->x->hashed[i];
 		memcpy(pre.inner, e->inner, sizeof(pre.inner));
 		memcpy(pre.outer, e->outer, sizeof(pre.outer));
-		shk_hmac_sha1_fin(&pre, w->name, w->namelen, mac);
+		if ((w->r = shk_hmac_sha1_fin(&pre, w->name, w->namelen, mac)) != SHK_OK)
+			break;
 		if (memcmp(mac, e->want, sizeof(mac)) == 0) {
 			w->r = hashed_match(w, e);
 			continue;
 		}
 		if (w->name2 != NULL) {
-			shk_hmac_sha1_fin(&pre, w->name2, w->name2len, mac);
+			if ((w->r = shk_hmac_sha1_fin(&pre, w->name2, w->name2len, mac)) !=
+			    SHK_OK)
+				break;
 			if (memcmp(mac, e->want, sizeof(mac)) == 0)
 				w->r = hashed_match(w, e);
 		}
@@ -864,6 +804,11 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 	for (i = 0; i < nalways; i++) {
 		if ((r = recvec_add(&rv, always[i])) != SHK_OK)
 			goto out;
+	}
+	/* Load libcrypto here, once, so that its failure has its message. */
+	if (nh > 0 && shk_crypto(err) == NULL) {
+		r = SHK_ERR_SYSTEM;
+		goto out;
 	}
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;

@@ -36,19 +36,6 @@
 #include "digest.h"
 #include "shk.h"
 
-/* HMAC-SHA1 with the key blocks already absorbed. */
-struct shk_hmac_sha1_pre {
-	uint32_t inner[5];
-	uint32_t outer[5];
-};
-
-/* Absorb key (at most 64 bytes; longer keys are SHK_ERR_RANGE). */
-int shk_hmac_sha1_prep(const unsigned char *key, size_t keylen,
-		       struct shk_hmac_sha1_pre *pre);
-/* HMAC-SHA1(key, msg) from the prepared state. */
-void shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
-		       unsigned char out[SHK_SHA1_LEN]);
-
 struct shk_khx;
 
 /*

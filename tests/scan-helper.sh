@@ -24,7 +24,7 @@ NOT_SSH='libssh\.so|krb5|gssapi'
 if command -v readelf >/dev/null; then
 	readelf -d "$CLI_BIN" | grep NEEDED >"$TMPROOT/cli.needed" ||
 		fail "readelf -d $CLI_BIN lists no NEEDED"
-	check "the CLI links libcrypto (readelf sees NEEDED)" grep -q 'libcrypto\.so' "$TMPROOT/cli.needed"
+	check "readelf sees the CLI's NEEDED libsshhostkeys" grep -q 'libsshhostkeys\.so' "$TMPROOT/cli.needed"
 	check "the CLI does not link libssh or krb5 (readelf -d)" \
 		eval '! grep -Eq "$NOT_SSH" "$TMPROOT/cli.needed"'
 	check "the scan helper links libssh (readelf -d)" \

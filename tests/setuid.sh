@@ -40,7 +40,7 @@ objs=$(printf 'shk-print-objects:\n\t@echo $(tools_sshhostkeys_OBJECTS)\n' |
 objs=($objs)
 objs=("${objs[@]/#/$b/}")
 "$CC" -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
-	"$b"/lib/.libs/libshkcore.a -lcrypto -Wl,-rpath,"$D/lib" ||
+	"$b"/lib/.libs/libshkcore.a -Wl,-rpath,"$D/lib" ||
 	skip_all "cannot relink the CLI"
 cp "$D/sshhostkeys" "$D/sshhostkeys-plain"
 chown root:root "$D/sshhostkeys"
@@ -68,6 +68,13 @@ C
 for m in evil files ssh2; do
 	"$CC" -shared -fPIC -o "$A/modules/sshhostkeys_$m.so" "$TMPROOT/evil.c"
 done
+# A libcrypto on LD_LIBRARY_PATH: libsshhostkeys dlopens libcrypto by its
+# soname when a digest is first needed (a fingerprint, below).
+SONAME=$(sed -n 's/^#define SHK_LIBCRYPTO_SONAME "\(.*\)"$/\1/p' "$top_builddir/config.h")
+CMARK=$A/out/libcrypto-was-planted
+mkdir -p "$A/lib"
+sed "s|$MARK|$CMARK|" "$TMPROOT/evil.c" >"$TMPROOT/evilcrypto.c"
+"$CC" -shared -fPIC -o "$A/lib/$SONAME" "$TMPROOT/evilcrypto.c"
 # The scan helper "sshhostkeys scan" would exec from SSHHOSTKEYS_LIBEXEC_DIR.
 HMARK=$A/out/helper-was-run
 printf '#!/bin/sh\n: >"%s"\n' "$HMARK" >"$A/libexec/sshhostkeys-scan"
@@ -91,6 +98,10 @@ rm -f "$MARK"
 envrun "$D/sshhostkeys-plain" scan -n 127.0.0.1 >/dev/null 2>&1 || true
 check "control: SSHHOSTKEYS_LIBEXEC_DIR gives the planted scan helper" test -e "$HMARK"
 rm -f "$HMARK"
+envrun env LD_LIBRARY_PATH="$A/lib" "$D/sshhostkeys-plain" fingerprint "$TMPROOT/evil.pub" \
+	>/dev/null 2>&1 || true
+check "control: LD_LIBRARY_PATH gives the planted $SONAME" test -e "$CMARK"
+rm -f "$CMARK"
 # ... and with the real modules, the planted stores are read.
 out=$(MODDIR=$SSHHOSTKEYS_MODULE_DIR envrun "$D/sshhostkeys-plain" -v lookup evil.example \
 	2>/dev/null || true)
@@ -120,6 +131,10 @@ out=$(envrun "$D/sshhostkeys" scan -n -T 1 "127.0.0.1#1" 2>&1 || true)
 check "setuid: SSHHOSTKEYS_LIBEXEC_DIR ignored, the planted helper not run" \
 	test ! -e "$HMARK"
 check "setuid: scan names no planted path" eval '! grep -qF "$A" <<<"$out"'
+out=$(envrun env LD_LIBRARY_PATH="$A/lib" "$D/sshhostkeys" fingerprint "$TMPROOT/evil.pub" 2>&1 || true)
+check "setuid: the planted $SONAME is not loaded" test ! -e "$CMARK"
+check "setuid: the real one computes the fingerprint" \
+	grep -qF "$(ssh-keygen -l -f "$TMPROOT/evil.pub" | cut -d' ' -f2)" <<<"$out"
 
 # Write paths: another user (nobody) may write to a parent directory and
 # plants symlinks there; a write by root must refuse them, never follow.

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crypto.h"
 #include "fingerprint.h"
 #include "key.h"
 #include "keyfile.h"
@@ -40,6 +41,7 @@ static int
 print_key(void *arg, struct shk_key *key, unsigned long line)
 {
 	struct fp_state *st = arg;
+	struct shk_error err;
 	char fp[SHK_FP_MAX];
 	int r;
 	const char *comment = key->comment;
@@ -52,7 +54,14 @@ print_key(void *arg, struct shk_key *key, unsigned long line)
 		       shk_keytype_label(key->type, strlen(key->type)));
 		st->printed++;
 	} else {
-		cli_error("line %lu: cannot fingerprint the key: %s", line, shk_strerror(r));
+		memset(&err, 0, sizeof(err));
+		/* The digest's failure is usually libcrypto's absence: say so. */
+		if (r != SHK_ERR_SYSTEM || shk_crypto(&err) != NULL)
+			snprintf(err.msg, sizeof(err.msg), "%s", shk_strerror(r));
+		if (line > 0)
+			cli_error("line %lu: cannot fingerprint the key: %s", line, err.msg);
+		else
+			cli_error("cannot fingerprint the key: %s", err.msg);
 	}
 	shk_key_free(key);
 	return 0;

@@ -27,6 +27,7 @@
 #include "base64.h"
 #include "cachefile.h"
 #include "carve.h"
+#include "crypto.h"
 #include "fmap.h"
 #include "key.h"
 #include "khindex.h"
@@ -477,6 +478,9 @@ struct lookup {
 	struct shk_module_key *top;
 	size_t nkeys;
 	int overflow;
+	/* A hashed entry could not be checked (no libcrypto): the answer
+	 * would be incomplete, revocations included, so there is none. */
+	int nocrypto;
 	/* The last directory stat'ed for an absent file in this lookup
 	 * (absent_len bytes of absent_path), so files in the same missing
 	 * directory (~/.ssh/known_hosts and known_hosts2) share it. */
@@ -486,15 +490,32 @@ struct lookup {
 	struct stat absent_st;
 };
 
+/* Once per lookup: why hashed entries cannot be checked. */
+static void
+no_crypto(struct lookup *lk, unsigned long lineno)
+{
+	struct shk_error err;
+
+	if (lk->nocrypto)
+		return;
+	lk->nocrypto = 1;
+	memset(&err, 0, sizeof(err));
+	shk_crypto(&err);
+	files_log(lk->st, SHK_LOG_ERR, SHK_ERR_SYSTEM, lk->path, lineno,
+		  "hashed entries cannot be checked: %s", err.msg);
+}
+
 /* 1 when the entry is for the query, 2 when only as port fallback. */
 static int
-lookup_match(const struct lookup *lk, const struct shk_kh_line *line)
+lookup_match(struct lookup *lk, const struct shk_kh_line *line)
 {
 	int m;
 
 	m = shk_kh_match_host(line->hosts, line->hostslen, lk->q->kh_name, lk->khlen);
 	if (m == 1)
 		return 1;
+	if (m == SHK_ERR_SYSTEM)
+		no_crypto(lk, line->lineno);
 	if (m < -1)
 		return m;
 	/* ssh re-checks a non-22 port under the bare name, but only plain
@@ -1113,6 +1134,10 @@ files_lookup(void *state, const struct shk_module_query *q, struct shk_module_re
 	if (lk.overflow) {
 		*errnop = ERANGE;
 		return SHK_NSS_TRYAGAIN;
+	}
+	if (lk.nocrypto) {
+		*errnop = ELIBACC;
+		return SHK_NSS_UNAVAIL;
 	}
 	if (lk.nkeys > 0) {
 		reverse_keys(lk.top, lk.nkeys);
