@@ -8,9 +8,10 @@ set -eu
 cd "$(dirname "$0")"
 top=..
 c=corpus
-rm -rf "$c"
+# Only the corpora made here: khindex and ssh2sum seeds are kept as they are.
 for t in base64 conf hostpattern hostspec keyblob keyfile keyline knownhosts \
 	nsswitch ssh2name ecpoint; do
+	rm -rf "${c:?}/$t"
 	mkdir -p "$c/$t"
 done
 tmp=$(mktemp -d)
