@@ -101,22 +101,30 @@ shk_hmac_sha1_prep(const unsigned char *key, size_t keylen, struct shk_hmac_sha1
 	return SHK_OK;
 }
 
-int
-shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
-		  unsigned char out[SHK_SHA1_LEN])
+void
+shk_hmac_sha1_fin_with(const struct shk_crypto *c, const struct shk_hmac_sha1_pre *pre,
+		       const void *msg, size_t len, unsigned char out[SHK_SHA1_LEN])
 {
-	const struct shk_crypto *c;
 	unsigned char d[SHK_SHA1_LEN];
 	SHA_CTX s;
 
-	if ((c = shk_crypto(NULL)) == NULL)
-		return SHK_ERR_SYSTEM;
 	sha1_resume(&s, pre->inner);
 	c->sha1_update(&s, msg, len);
 	c->sha1_final(d, &s);
 	sha1_resume(&s, pre->outer);
 	c->sha1_update(&s, d, sizeof(d));
 	c->sha1_final(out, &s);
+}
+
+int
+shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
+		  unsigned char out[SHK_SHA1_LEN])
+{
+	const struct shk_crypto *c;
+
+	if ((c = shk_crypto(NULL)) == NULL)
+		return SHK_ERR_SYSTEM;
+	shk_hmac_sha1_fin_with(c, pre, msg, len, out);
 	return SHK_OK;
 }
 

@@ -34,6 +34,11 @@ int shk_hmac_sha1_prep(const unsigned char *key, size_t keylen,
 /* HMAC-SHA1(key, msg) from the prepared state. */
 int shk_hmac_sha1_fin(const struct shk_hmac_sha1_pre *pre, const void *msg, size_t len,
 		      unsigned char out[SHK_SHA1_LEN]);
+/* The same with the table of shk_crypto() in hand, for a loop over many
+ * lines: no per-call check that libcrypto is loaded. */
+struct shk_crypto;
+void shk_hmac_sha1_fin_with(const struct shk_crypto *c, const struct shk_hmac_sha1_pre *pre,
+			    const void *msg, size_t len, unsigned char out[SHK_SHA1_LEN]);
 
 /* Lowercase hex of p[0..len) into out (2*len+1 bytes). */
 void shk_hex(const unsigned char *p, size_t len, char *out);

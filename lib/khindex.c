@@ -676,6 +676,7 @@ recvec_add(struct recvec *rv, uint32_t rec)
 
 struct hwork {
 	const struct shk_khx *x;
+	const struct shk_crypto *crypto; /* loaded when there are hashed entries */
 	const char *name, *name2;
 	size_t namelen, name2len, from, to;
 	struct recvec out;
@@ -707,16 +708,13 @@ hashed_range(void *arg)
 		e = &w->x->hashed[i];
 		memcpy(pre.inner, e->inner, sizeof(pre.inner));
 		memcpy(pre.outer, e->outer, sizeof(pre.outer));
-		if ((w->r = shk_hmac_sha1_fin(&pre, w->name, w->namelen, mac)) != SHK_OK)
-			break;
+		shk_hmac_sha1_fin_with(w->crypto, &pre, w->name, w->namelen, mac);
 		if (memcmp(mac, e->want, sizeof(mac)) == 0) {
 			w->r = hashed_match(w, e);
 			continue;
 		}
 		if (w->name2 != NULL) {
-			if ((w->r = shk_hmac_sha1_fin(&pre, w->name2, w->name2len, mac)) !=
-			    SHK_OK)
-				break;
+			shk_hmac_sha1_fin_with(w->crypto, &pre, w->name2, w->name2len, mac);
 			if (memcmp(mac, e->want, sizeof(mac)) == 0)
 				w->r = hashed_match(w, e);
 		}
@@ -787,6 +785,7 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 	struct hwork w[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS];
+	const struct shk_crypto *crypto = NULL;
 	struct recvec rv;
 	const uint32_t *always;
 	size_t i, j, nh = x->h->nhashed, chunk, nalways;
@@ -806,7 +805,7 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 			goto out;
 	}
 	/* Load libcrypto here, once, so that its failure has its message. */
-	if (nh > 0 && shk_crypto(err) == NULL) {
+	if (nh > 0 && (crypto = shk_crypto(err)) == NULL) {
 		r = SHK_ERR_SYSTEM;
 		goto out;
 	}
@@ -817,6 +816,7 @@ shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
 	chunk = (nh + (size_t)nthreads - 1) / (size_t)nthreads;
 	for (t = 0; t < nthreads; t++) {
 		w[t].x = x;
+		w[t].crypto = crypto;
 		w[t].name = name;
 		w[t].namelen = namelen;
 		w[t].name2 = name2;
