@@ -39,7 +39,10 @@ objs=$(printf 'shk-print-objects:\n\t@echo $(tools_sshhostkeys_OBJECTS)\n' |
 	[ -n "$objs" ] || skip_all "cannot list the CLI's objects"
 objs=($objs)
 objs=("${objs[@]/#/$b/}")
-"$CC" -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
+# SHK_LINK_FLAGS: the build's CFLAGS and LDFLAGS (the sanitizer builds
+# need their -fsanitize at link time too).
+# shellcheck disable=SC2086
+"$CC" ${SHK_LINK_FLAGS:-} -o "$D/sshhostkeys" "${objs[@]}" -L"$D/lib" -lsshhostkeys \
 	"$b"/lib/.libs/libshkcore.a -Wl,-rpath,"$D/lib" ||
 	skip_all "cannot relink the CLI"
 cp "$D/sshhostkeys" "$D/sshhostkeys-plain"
