@@ -95,9 +95,3 @@ shk_crypto(struct shk_error *err)
 	shk_error_set(err, SHK_ERR_SYSTEM, 0, "%s", load_error);
 	return NULL;
 }
-
-const char *
-shk_crypto_soname(void)
-{
-	return SHK_LIBCRYPTO_SONAME;
-}

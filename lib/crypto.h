@@ -42,7 +42,4 @@ struct shk_crypto {
  */
 const struct shk_crypto *shk_crypto(struct shk_error *err);
 
-/* The soname loaded, for messages and tests. */
-const char *shk_crypto_soname(void);
-
 #endif
