@@ -384,7 +384,8 @@ presented_init(struct presented *p, const struct shk_key *key)
 		return SHK_OK;
 	/* A certificate of a kind we cannot walk is weighed as it is. */
 	if (shk_key_cert_ca_blob(key->blob, key->bloblen, &p->ca, &p->calen) != SHK_OK ||
-	    shk_key_cert_plain_blob(key->blob, key->bloblen, &p->plain, &p->bloblen) != SHK_OK) {
+	    shk_key_cert_plain_blob(key->blob, key->bloblen, &p->plain, &p->bloblen) !=
+		SHK_OK) {
 		p->ca = NULL;
 		p->bloblen = key->bloblen;
 		return SHK_OK;
@@ -515,7 +516,8 @@ decide(struct verification_priv *v, const struct presented *p, unsigned int verd
 		for (i = 0; i < c->n; i++) {
 			const struct shk_hostkey *k = &c->keys[i];
 
-			if (c->fallback[i] && k->marker == SHK_MARKER_NONE && same_plain(k, p)) {
+			if (c->fallback[i] && k->marker == SHK_MARKER_NONE &&
+			    same_plain(k, p)) {
 				v->pub.verdict = SHK_VERDICT_MATCH;
 				v->pub.evidence = k;
 				v->pub.port_fallback = 1;

@@ -191,7 +191,8 @@ cmd_known_hosts(struct cli *cli, int argc, char **argv)
 			print_line(o.host, v->evidence->marker, v->evidence->type,
 				   v->evidence->blob, v->evidence->bloblen);
 		if (v->ca != NULL && v->ca_port_fallback)
-			print_line(o.host, v->ca->marker, v->ca->type, v->ca->blob, v->ca->bloblen);
+			print_line(o.host, v->ca->marker, v->ca->type, v->ca->blob,
+				   v->ca->bloblen);
 	}
 out:
 	/* ssh may stop reading early; a lost line is not an error to report. */
