@@ -196,9 +196,16 @@ struct shk_verification {
 	const struct shk_hostkey *evidence;
 	/* Every key considered for the host (the evidence for CHANGED/OTHER). */
 	struct shk_keylist known;
-	/* 1 when MATCH came from a portless entry for a non-22 port
-	 * (OpenSSH's fallback, which only ever yields MATCH). */
+	/* 1 when the evidence is a portless entry for a non-22 port, used
+	 * because nothing for the port decided (OpenSSH's fallback): a MATCH,
+	 * or a REVOKED by a portless revocation. Never CHANGED. */
 	int port_fallback;
+	/* A certificate's CA: the @cert-authority entry holding the key that
+	 * signed it, or NULL. Not a verdict: the signature, principals and
+	 * validity are not checked here (ssh checks them). ca_port_fallback
+	 * is 1 when that entry is portless (found as port_fallback is). */
+	const struct shk_hostkey *ca;
+	int ca_port_fallback;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "context.h"
 #include "fmap.h"
 #include "hostspec.h"
+#include "key.h"
 
 /* First buffer handed to a module, and the most we ever grow to. */
 #define DISPATCH_BUF_START 16384
@@ -338,24 +339,134 @@ shk_keylist_free(struct shk_keylist *list)
 	free(kl);
 }
 
+/*
+ * The presented key as OpenSSH weighs it (sshconnect.c check_host_key):
+ * a certificate is trusted through its CA's @cert-authority entry and,
+ * failing that, checked as the plain key inside it.
+ */
+struct presented {
+	const struct shk_key *key; /* as given */
+	const char *type;	   /* the plain key: key itself, or the certificate's */
+	const unsigned char *blob;
+	size_t bloblen;
+	const unsigned char *ca; /* a certificate's CA key (in key->blob), or NULL */
+	size_t calen;
+	unsigned char *plain; /* malloc'd plain blob of a certificate */
+	char *plaintype;
+};
+
 static int
-same_key(const struct shk_hostkey *k, const struct shk_key *key)
+same_blob(const struct shk_hostkey *k, const unsigned char *blob, size_t len)
 {
-	return strcmp(k->type, key->type) == 0 && k->bloblen == key->bloblen &&
-	       memcmp(k->blob, key->blob, k->bloblen) == 0;
+	return k->bloblen == len && memcmp(k->blob, blob, len) == 0;
+}
+
+/* k holds p's plain key (OpenSSH compares public parts: a certificate
+ * is "equal" to its plain key). */
+static int
+same_plain(const struct shk_hostkey *k, const struct presented *p)
+{
+	return strcmp(k->type, p->type) == 0 && same_blob(k, p->blob, p->bloblen);
+}
+
+static int
+presented_init(struct presented *p, const struct shk_key *key)
+{
+	const unsigned char *t;
+	size_t tlen;
+
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->type = key->type;
+	p->blob = key->blob;
+	p->bloblen = key->bloblen;
+	if (shk_keytype_from_name(key->type, strlen(key->type)) != SHK_KT_CERT)
+		return SHK_OK;
+	/* A certificate of a kind we cannot walk is weighed as it is. */
+	if (shk_key_cert_ca_blob(key->blob, key->bloblen, &p->ca, &p->calen) != SHK_OK ||
+	    shk_key_cert_plain_blob(key->blob, key->bloblen, &p->plain, &p->bloblen) !=
+		SHK_OK) {
+		p->ca = NULL;
+		p->bloblen = key->bloblen;
+		return SHK_OK;
+	}
+	/* The plain blob starts with its type name as an SSH string. */
+	tlen = (size_t)p->plain[0] << 24 | (size_t)p->plain[1] << 16 |
+	       (size_t)p->plain[2] << 8 | p->plain[3];
+	t = p->plain + 4;
+	if ((p->plaintype = strndup((const char *)t, tlen)) == NULL) {
+		free(p->plain);
+		return SHK_ERR_NOMEM;
+	}
+	p->type = p->plaintype;
+	p->blob = p->plain;
+	return SHK_OK;
+}
+
+static void
+presented_free(struct presented *p)
+{
+	free(p->plain);
+	free(p->plaintype);
+}
+
+/* Whether the @revoked entry k refuses p: its plain key, the certificate
+ * itself, or (with_ca) the CA that signed it. */
+static int
+revokes(const struct shk_hostkey *k, const struct presented *p, int with_ca)
+{
+	if (k->marker != SHK_MARKER_REVOKED)
+		return 0;
+	if (same_plain(k, p) || same_blob(k, p->key->blob, p->key->bloblen))
+		return 1;
+	return with_ca && p->ca != NULL && same_blob(k, p->ca, p->calen);
+}
+
+/*
+ * A certificate's @cert-authority entry: one for the port, else a
+ * portless one (the CA OpenSSH's port fallback would find), unless a
+ * portless revocation refuses the certificate or its CA there.
+ */
+static void
+decide_ca(struct verification_priv *v, const struct presented *p)
+{
+	const struct collect *c = &v->c;
+	size_t i;
+	int pass;
+
+	if (p->ca == NULL)
+		return;
+	/* Pass 0: entries for the port; pass 1: portless ones, which a
+	 * portless revocation of the certificate or its CA voids. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; pass == 1 && i < c->n; i++)
+			if (c->fallback[i] && revokes(&c->keys[i], p, 1))
+				return;
+		for (i = 0; i < c->n; i++) {
+			const struct shk_hostkey *k = &c->keys[i];
+
+			if (c->fallback[i] == pass && k->marker == SHK_MARKER_CERT_AUTHORITY &&
+			    same_blob(k, p->ca, p->calen)) {
+				v->pub.ca = k;
+				v->pub.ca_port_fallback = pass;
+				return;
+			}
+		}
+	}
 }
 
 /* Decide from the collected keys; see docs/lookup-order.md. */
 static void
-decide(struct verification_priv *v, const struct shk_key *key, unsigned int verdicts)
+decide(struct verification_priv *v, const struct presented *p, unsigned int verdicts)
 {
 	const struct collect *c = &v->c;
-	const struct shk_hostkey *changed = NULL, *other = NULL, *fallback = NULL;
+	const struct shk_hostkey *changed = NULL, *other = NULL;
 	size_t i;
 
 	v->pub.verdict = SHK_VERDICT_UNKNOWN;
+	decide_ca(v, p);
 	for (i = 0; i < c->n; i++) {
-		if (c->keys[i].marker == SHK_MARKER_REVOKED && same_key(&c->keys[i], key)) {
+		if (!c->fallback[i] && revokes(&c->keys[i], p, 1)) {
 			v->pub.verdict = SHK_VERDICT_REVOKED;
 			v->pub.evidence = &c->keys[i];
 			return;
@@ -369,36 +480,83 @@ decide(struct verification_priv *v, const struct shk_key *key, unsigned int verd
 		const struct shk_hostkey *k = &c->keys[i];
 
 		/* @cert-authority keys only ever vouch for certificates. */
-		if (k->marker != SHK_MARKER_NONE)
+		if (k->marker != SHK_MARKER_NONE || c->fallback[i])
 			continue;
-		if (same_key(k, key)) {
-			if (!c->fallback[i]) {
-				v->pub.verdict = SHK_VERDICT_MATCH;
-				v->pub.evidence = k;
-				return;
-			}
-			if (fallback == NULL)
-				fallback = k;
-			continue;
+		if (same_plain(k, p)) {
+			v->pub.verdict = SHK_VERDICT_MATCH;
+			v->pub.evidence = k;
+			return;
 		}
-		if (c->fallback[i])
-			continue;
-		if (strcmp(k->type, key->type) == 0)
+		if (strcmp(k->type, p->type) == 0)
 			changed = k;
 		else
 			other = k;
 	}
 	if (verdicts & (1u << SHK_VERDICT_MATCH)) {
 		v->pub.verdict = SHK_VERDICT_MATCH;
-	} else if (fallback != NULL) {
-		v->pub.verdict = SHK_VERDICT_MATCH;
-		v->pub.evidence = fallback;
-		v->pub.port_fallback = 1;
-	} else if (changed != NULL || (verdicts & (1u << SHK_VERDICT_CHANGED))) {
-		v->pub.verdict = SHK_VERDICT_CHANGED;
-	} else if (other != NULL || (verdicts & (1u << SHK_VERDICT_OTHER))) {
-		v->pub.verdict = SHK_VERDICT_OTHER;
+		return;
 	}
+	/*
+	 * ssh retries under the bare name only when nothing for the port
+	 * decided (the host is new there), and only to accept: a portless
+	 * entry with another key never makes a key changed. A portless
+	 * revocation of the key refuses it here, where OpenSSH would call the
+	 * host new: the key is revoked for that host, whatever the port.
+	 */
+	if (changed == NULL && other == NULL &&
+	    !(verdicts & (1u << SHK_VERDICT_CHANGED | 1u << SHK_VERDICT_OTHER))) {
+		for (i = 0; i < c->n; i++) {
+			if (c->fallback[i] && revokes(&c->keys[i], p, 0)) {
+				v->pub.verdict = SHK_VERDICT_REVOKED;
+				v->pub.evidence = &c->keys[i];
+				v->pub.port_fallback = 1;
+				return;
+			}
+		}
+		for (i = 0; i < c->n; i++) {
+			const struct shk_hostkey *k = &c->keys[i];
+
+			if (c->fallback[i] && k->marker == SHK_MARKER_NONE &&
+			    same_plain(k, p)) {
+				v->pub.verdict = SHK_VERDICT_MATCH;
+				v->pub.evidence = k;
+				v->pub.port_fallback = 1;
+				return;
+			}
+		}
+	}
+	if (changed != NULL || (verdicts & (1u << SHK_VERDICT_CHANGED)))
+		v->pub.verdict = SHK_VERDICT_CHANGED;
+	else if (other != NULL || (verdicts & (1u << SHK_VERDICT_OTHER)))
+		v->pub.verdict = SHK_VERDICT_OTHER;
+}
+
+/*
+ * Portless entries are kept in known only when they decided (evidence,
+ * ca): a listing of the keys a host is known with must not show keys ssh
+ * would not hold against it.
+ */
+static void
+keep_weighed(struct verification_priv *v)
+{
+	struct collect *c = &v->c;
+	size_t i, o = 0;
+
+	for (i = 0; i < c->n; i++) {
+		const struct shk_hostkey *k = &c->keys[i];
+		int ev = k == v->pub.evidence, ca = k == v->pub.ca;
+
+		if (c->fallback[i] && !ev && !ca)
+			continue;
+		c->keys[o] = c->keys[i];
+		c->fallback[o] = c->fallback[i];
+		if (ev)
+			v->pub.evidence = &c->keys[o];
+		if (ca)
+			v->pub.ca = &c->keys[o];
+		o++;
+	}
+	c->n = o;
 }
 
 int
@@ -408,6 +566,7 @@ shk_verify(struct shk_ctx *ctx, const char *host, unsigned int port,
 	char hbuf[SHK_HOST_MAX + 1], khbuf[SHK_KH_NAME_MAX];
 	struct shk_module_query q;
 	struct verification_priv *v;
+	struct presented p;
 	unsigned int verdicts = 0;
 	int r;
 
@@ -417,13 +576,20 @@ shk_verify(struct shk_ctx *ctx, const char *host, unsigned int port,
 	if ((r = make_query(ctx, host, port, NULL, hbuf, sizeof(hbuf), khbuf, sizeof(khbuf),
 			    &q)) != SHK_OK)
 		return r;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
+	if ((r = presented_init(&p, key)) != SHK_OK)
+		return r;
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		presented_free(&p);
 		return SHK_ERR_NOMEM;
+	}
 	if ((r = run_order(ctx, &q, key, &verdicts, &v->c)) != SHK_OK) {
+		presented_free(&p);
 		shk_verification_free(&v->pub);
 		return r;
 	}
-	decide(v, key, verdicts);
+	decide(v, &p, verdicts);
+	presented_free(&p);
+	keep_weighed(v);
 	v->pub.known.count = v->c.n;
 	v->pub.known.keys = v->c.keys;
 	*out = &v->pub;

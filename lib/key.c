@@ -312,7 +312,7 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
  */
 static int
 check_cert(const char *type, size_t typelen, struct rd *r, unsigned int *bits,
-	   struct shk_error *err)
+	   const unsigned char **ca, size_t *calen, struct shk_error *err)
 {
 	static const char *const strings[] = {"key id", "principals", "critical options",
 					      "extensions", "reserved field", "CA key",
@@ -346,6 +346,10 @@ check_cert(const char *type, size_t typelen, struct rd *r, unsigned int *bits,
 			return ret;
 		if (i == 5 && slen == 0)
 			return shk_error_set(err, SHK_ERR_PARSE, 0, "certificate has no CA key");
+		if (i == 5 && ca != NULL) {
+			*ca = s;
+			*calen = slen;
+		}
 	}
 	return SHK_OK;
 }
@@ -378,7 +382,7 @@ check_blob(const char *type, size_t typelen, const unsigned char *blob, size_t b
 	if ((ki = keytype_lookup(type, typelen)) != NULL)
 		ret = check_fields(ki, &r, &bits, canonical, err);
 	else if (is_cert_name(type, typelen))
-		ret = check_cert(type, typelen, &r, &bits, err);
+		ret = check_cert(type, typelen, &r, &bits, NULL, NULL, err);
 	else
 		r.left = 0; /* opaque: nothing more to check */
 	if (ret != SHK_OK)
@@ -636,5 +640,27 @@ shk_key_cert_plain_blob(const unsigned char *blob, size_t bloblen, unsigned char
 	if (!canonical)
 		*outlen = canonicalize(p, *outlen);
 	*out = p;
+	return SHK_OK;
+}
+
+int
+shk_key_cert_ca_blob(const unsigned char *blob, size_t bloblen, const unsigned char **ca,
+		     size_t *calen)
+{
+	const unsigned char *type;
+	struct rd r;
+	size_t typelen;
+	unsigned int bits;
+
+	*ca = NULL;
+	*calen = 0;
+	r.p = blob;
+	r.left = bloblen;
+	if (rd_string(&r, &type, &typelen, "key type", NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
+	if (certtype_lookup((const char *)type, typelen) < 0)
+		return SHK_ERR_INVAL;
+	if (check_cert((const char *)type, typelen, &r, &bits, ca, calen, NULL) != SHK_OK)
+		return SHK_ERR_PARSE;
 	return SHK_OK;
 }

@@ -74,6 +74,14 @@ int shk_key_from_line(const char *p, size_t len, struct shk_key **out,
 int shk_key_cert_plain_blob(const unsigned char *blob, size_t bloblen, unsigned char **out,
 			    size_t *outlen);
 
+/*
+ * The key that signed a certificate blob (its "signature key", the key of
+ * the CA), pointing into blob: nothing to free. SHK_ERR_INVAL when blob is
+ * not a certificate of a kind we know; SHK_ERR_PARSE when it is malformed.
+ */
+int shk_key_cert_ca_blob(const unsigned char *blob, size_t bloblen, const unsigned char **ca,
+			 size_t *calen);
+
 /* 1 when both have the same type and blob. */
 int shk_key_equal_blob(const char *type1, const unsigned char *b1, size_t l1,
 		       const char *type2, const unsigned char *b2, size_t l2);

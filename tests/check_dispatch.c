@@ -16,6 +16,8 @@
 
 #include <sshhostkeys.h>
 
+#include "base64.h"
+#include "key.h"
 #include "testutil.h"
 
 #define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDuwhhB6NX/DoXQZKB2jvvqIAjfctgMk/DsQJ2HcmSSc"
@@ -250,6 +252,139 @@ START_TEST(test_verdicts)
 }
 END_TEST
 
+/*
+ * Port fallback as OpenSSH does it: portless entries count only when
+ * nothing for the port decided, and never make a key changed.
+ */
+START_TEST(test_fallback_only_when_port_undecided)
+{
+	int fb = -1;
+
+	/* An entry for the port with another key decides: CHANGED. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_B "\nkey @fallback " KEY_A "\n",
+				     KEY_A, 2222, &fb),
+			 SHK_VERDICT_CHANGED);
+	ck_assert_int_eq(fb, 0);
+	/* Known on the port with another type only: OTHER, not MATCH. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_E "\nkey @fallback " KEY_A "\n",
+				     KEY_A, 2222, &fb),
+			 SHK_VERDICT_OTHER);
+	ck_assert_int_eq(fb, 0);
+	/* A portless revocation of the key refuses it when the fallback is
+	 * weighed... */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey @fallback " KEY_A
+				     "\nkey @fallback @revoked " KEY_A "\n",
+				     KEY_A, 2222, &fb),
+			 SHK_VERDICT_REVOKED);
+	ck_assert_int_eq(fb, 1);
+	/* ...and not when an entry for the port matched (as ssh). */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey " KEY_A
+				     "\nkey @fallback @revoked " KEY_A "\n",
+				     KEY_A, 2222, &fb),
+			 SHK_VERDICT_MATCH);
+	ck_assert_int_eq(fb, 0);
+	/* A portless revocation of another key changes nothing. */
+	ck_assert_int_eq(verdict_for("status SUCCESS\nkey @fallback " KEY_A
+				     "\nkey @fallback @revoked " KEY_B "\n",
+				     KEY_A, 2222, &fb),
+			 SHK_VERDICT_MATCH);
+	ck_assert_int_eq(fb, 1);
+}
+END_TEST
+
+/* "TYPE BASE64" of the CA key that signed tests/data/keys/ed25519-cert.pub. */
+static char *
+cert_ca_line(const struct shk_key *cert)
+{
+	const unsigned char *ca;
+	size_t calen, cap;
+	char *line;
+
+	ck_assert_int_eq(shk_key_cert_ca_blob(cert->blob, cert->bloblen, &ca, &calen), SHK_OK);
+	cap = SHK_B64_ENCODED_SIZE(calen);
+	line = malloc(strlen("ssh-ed25519 ") + cap);
+	ck_assert_ptr_nonnull(line);
+	strcpy(line, "ssh-ed25519 ");
+	shk_b64_encode(ca, calen, line + strlen(line), cap, 1);
+	return line;
+}
+
+START_TEST(test_certificate_ca_and_plain_key)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_key **keys = NULL, **plain = NULL;
+	struct shk_verification *v;
+	size_t n = 0, np = 0;
+	char script[1024], *ca;
+
+	ck_assert_int_eq(shk_key_load_file(TESTDATADIR "/keys/ed25519-cert.pub", NULL, NULL,
+					   &keys, &n),
+			 SHK_OK);
+	ck_assert_int_eq(shk_key_load_file(TESTDATADIR "/keys/ed25519.pub", NULL, NULL, &plain,
+					   &np),
+			 SHK_OK);
+	ca = cert_ca_line(keys[0]);
+
+	/* A portless CA line is offered for the certificate; not a verdict. */
+	snprintf(script, sizeof(script), "status SUCCESS\nkey @fallback @cert-authority %s\n", ca);
+	tu_write(root, "scripted/testa", script);
+	ck_assert_int_eq(shk_verify(ctx, "h", 2222, keys[0], &v), SHK_OK);
+	ck_assert_ptr_nonnull(v->ca);
+	ck_assert_int_eq(v->ca_port_fallback, 1);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_UNKNOWN);
+	shk_verification_free(v);
+
+	/* A CA line for the port comes first. */
+	snprintf(script, sizeof(script),
+		 "status SUCCESS\nkey @cert-authority %s\nkey @fallback @cert-authority %s\n", ca,
+		 ca);
+	tu_write(root, "scripted/testa", script);
+	ck_assert_int_eq(shk_verify(ctx, "h", 2222, keys[0], &v), SHK_OK);
+	ck_assert_ptr_nonnull(v->ca);
+	ck_assert_int_eq(v->ca_port_fallback, 0);
+	shk_verification_free(v);
+
+	/* A portless revocation of the CA voids the portless CA line. */
+	snprintf(script, sizeof(script),
+		 "status SUCCESS\nkey @fallback @cert-authority %s\nkey @fallback @revoked %s\n",
+		 ca, ca);
+	tu_write(root, "scripted/testa", script);
+	ck_assert_int_eq(shk_verify(ctx, "h", 2222, keys[0], &v), SHK_OK);
+	ck_assert_ptr_null(v->ca);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_UNKNOWN);
+	shk_verification_free(v);
+
+	/* Revoking the CA for the port revokes the certificate. */
+	snprintf(script, sizeof(script), "status SUCCESS\nkey @revoked %s\n", ca);
+	tu_write(root, "scripted/testa", script);
+	ck_assert_int_eq(shk_verify(ctx, "h", 2222, keys[0], &v), SHK_OK);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_REVOKED);
+	shk_verification_free(v);
+
+	/* The certificate is judged as its plain key, as ssh falls back to. */
+	{
+		size_t cap = SHK_B64_ENCODED_SIZE(plain[0]->bloblen);
+		char *b64 = malloc(cap);
+
+		ck_assert_ptr_nonnull(b64);
+		shk_b64_encode(plain[0]->blob, plain[0]->bloblen, b64, cap, 1);
+		snprintf(script, sizeof(script), "status SUCCESS\nkey @fallback %s %s\n",
+			 plain[0]->type, b64);
+		free(b64);
+	}
+	tu_write(root, "scripted/testa", script);
+	ck_assert_int_eq(shk_verify(ctx, "h", 2222, keys[0], &v), SHK_OK);
+	ck_assert_int_eq(v->verdict, SHK_VERDICT_MATCH);
+	ck_assert_int_eq(v->port_fallback, 1);
+	shk_verification_free(v);
+
+	free(ca);
+	shk_key_array_free(keys, n);
+	shk_key_array_free(plain, np);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
 START_TEST(test_fallback_keys_not_listed)
 {
 	struct shk_ctx *ctx = open_ctx("testa testb");
@@ -396,6 +531,8 @@ main(void)
 	tcase_add_test(tc, test_revocations_alone_do_not_stop);
 	tcase_add_test(tc, test_verdicts);
 	tcase_add_test(tc, test_fallback_keys_not_listed);
+	tcase_add_test(tc, test_fallback_only_when_port_undecided);
+	tcase_add_test(tc, test_certificate_ca_and_plain_key);
 	tcase_add_test(tc, test_verify_only_source);
 	tcase_add_test(tc, test_large_result_grows_buffer);
 	tcase_add_test(tc, test_bad_modules_skipped);

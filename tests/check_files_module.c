@@ -209,14 +209,17 @@ static const struct {
 	{"ALPHA.example.com", 0, NULL, SHK_NSS_SUCCESS, 2,
 	 {{"ecdsa", SHK_MARKER_NONE, 0, 3, 0, NULL},
 	  {"ca", SHK_MARKER_CERT_AUTHORITY, 0, 7, 0, "the CA"}}},
-	/* Port 222: the [host]:222 entry, and the portless one as fallback;
-	 * the @cert-authority pattern never applies to the bare name. */
-	{"alpha.example.com#222", 0, NULL, SHK_NSS_SUCCESS, 2,
+	/* Port 222: the [host]:222 entry, and the portless ones as fallback,
+	 * the @cert-authority pattern for the bare name included (ssh's retry
+	 * under the bare name weighs CA lines for certificates). */
+	{"alpha.example.com#222", 0, NULL, SHK_NSS_SUCCESS, 3,
 	 {{"ecdsa", SHK_MARKER_NONE, 0, 3, 1, NULL},
-	  {"ed25519b", SHK_MARKER_NONE, 0, 4, 0, NULL}}},
-	{"[alpha.example.com]:222", 0, NULL, SHK_NSS_SUCCESS, 2,
+	  {"ed25519b", SHK_MARKER_NONE, 0, 4, 0, NULL},
+	  {"ca", SHK_MARKER_CERT_AUTHORITY, 0, 7, 1, "the CA"}}},
+	{"[alpha.example.com]:222", 0, NULL, SHK_NSS_SUCCESS, 3,
 	 {{"ecdsa", SHK_MARKER_NONE, 0, 3, 1, NULL},
-	  {"ed25519b", SHK_MARKER_NONE, 0, 4, 0, NULL}}},
+	  {"ed25519b", SHK_MARKER_NONE, 0, 4, 0, NULL},
+	  {"ca", SHK_MARKER_CERT_AUTHORITY, 0, 7, 1, "the CA"}}},
 	{"10.1.54.1", 0, NULL, SHK_NSS_SUCCESS, 1, {{"ecdsa", SHK_MARKER_NONE, 0, 3, 0, NULL}}},
 	{"x.wild.example", 0, NULL, SHK_NSS_SUCCESS, 1,
 	 {{"rsa", SHK_MARKER_NONE, 0, 5, 0, NULL}}},
@@ -238,11 +241,15 @@ static const struct {
 	{"alpha.example.com", 0, "ssh-ed25519", SHK_NSS_SUCCESS, 1,
 	 {{"ca", SHK_MARKER_CERT_AUTHORITY, 0, 7, 0, "the CA"}}},
 	{"delta", 0, NULL, SHK_NSS_SUCCESS, 1, {{"rsa", SHK_MARKER_NONE, 1, 2, 0, NULL}}},
-	/* Fallback for alpha on 2222: plain entries only, no revocation. */
-	{"alpha", 2222, NULL, SHK_NSS_SUCCESS, 2,
+	/* Fallback for alpha on 2222: every portless entry, its revocation
+	 * too (the dispatcher weighs them; they never make a key changed). */
+	{"alpha", 2222, NULL, SHK_NSS_SUCCESS, 3,
 	 {{"ed25519", SHK_MARKER_NONE, 0, 2, 1, "alpha-ed"},
+	  {"revoked", SHK_MARKER_REVOKED, 0, 6, 1, NULL},
 	  {"ecdsa", SHK_MARKER_NONE, 1, 1, 1, "system"}}},
-	{"alpha", 2222, "ssh-rsa", SHK_NSS_NOTFOUND, 0, {{NULL, 0, 0, 0, 0, NULL}}},
+	/* The type filter spares the portless revocation as well. */
+	{"alpha", 2222, "ssh-rsa", SHK_NSS_SUCCESS, 1,
+	 {{"revoked", SHK_MARKER_REVOKED, 0, 6, 1, NULL}}},
 	{"nobody", 0, NULL, SHK_NSS_NOTFOUND, 0, {{NULL, 0, 0, 0, 0, NULL}}},
 	{"beta", 0, NULL, SHK_NSS_NOTFOUND, 0, {{NULL, 0, 0, 0, 0, NULL}}},
 	{"alpha.example.com", 22, NULL, SHK_NSS_SUCCESS, 2,

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Start a throw-away sshd on 127.0.0.1 and a free port with rsa, ecdsa and
 # ed25519 host keys (as tests/e2e-sshd.sh does). Source after lib.sh.
-# Sets SRV (its directory) and PORT; stops it on exit.
+# Sets SRV (its directory) and PORT; stops it on exit. A test may define
+# sshd_setup, run before the start to add to $SRV (keys, sshd_config).
 SSHD=/usr/sbin/sshd
 [ -x "$SSHD" ] || skip_all "no $SSHD (Debian openssh-server)"
 [ "$(id -u)" -eq 0 ] || skip_all "sshd needs root for privilege separation"
@@ -29,6 +30,7 @@ KbdInteractiveAuthentication no
 AuthorizedKeysFile none
 MaxStartups 50
 CFG
+if [ "$(type -t sshd_setup)" = function ]; then sshd_setup; fi
 "$SSHD" -D -e -f "$SRV/sshd_config" 2>"$SRV/sshd.log" &
 SSHD_PID=$!
 stop_sshd() { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }

@@ -168,7 +168,7 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 		if (strcmp(argv[0], commands[i].name) == 0) {
 			optind = 0; /* let the command's getopt start afresh */
 			rc = commands[i].fn(&cli, argc, argv);
-			if (fflush(stdout) != 0 && rc == 0)
+			if (fflush(stdout) != 0 && rc == 0 && !cli.quiet_stdout)
 				rc = CLI_EXIT_ERROR;
 			if (cli.ctx != NULL)
 				shk_ctx_close(cli.ctx);

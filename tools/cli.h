@@ -12,6 +12,7 @@ struct cli {
 	const char *root; /* --root, or NULL (then SSHHOSTKEYS_ROOT or "/") */
 	int verbose;	  /* -v count */
 	struct shk_ctx *ctx;
+	int quiet_stdout; /* set by a command: a failed flush of stdout keeps exit 0 */
 };
 
 /* A command: argv[0] is its name; returns the exit status. */

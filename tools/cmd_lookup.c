@@ -141,8 +141,14 @@ out:
  * The KnownHostsCommand contract (ssh_config(5)): ssh runs us with %H,
  * the name it will match our lines against, so every line is printed
  * under that exact name. ssh aborts the connection on any non-zero exit,
- * so "nothing known" and "cannot look up" both exit 0 with no output;
- * only a wrong command line (an administrator's mistake) exits 2.
+ * so "nothing known", "cannot look up" and "ssh stopped reading" all exit
+ * 0; only a wrong command line (an administrator's mistake) exits 2.
+ *
+ * With the presented key (-t, -K), the entries of OpenSSH's port
+ * fallback are printed under %H too: ssh does not run us for its retry
+ * under the bare name, so it would otherwise never see them. shk_verify()
+ * weighs them as ssh would (only for a host new on the port, only to
+ * accept, or to refuse a key the bare name revokes).
  */
 int
 cmd_known_hosts(struct cli *cli, int argc, char **argv)
@@ -177,11 +183,20 @@ cmd_known_hosts(struct cli *cli, int argc, char **argv)
 		}
 		if (shk_key_parse(line, strlen(line), &key) != SHK_OK)
 			goto out;
-		if (shk_verify(ctx, o.host, o.port, key, &v) == SHK_OK &&
-		    v->verdict == SHK_VERDICT_MATCH && v->evidence == NULL)
+		if (shk_verify(ctx, o.host, o.port, key, &v) != SHK_OK)
+			goto out;
+		if (v->verdict == SHK_VERDICT_MATCH && v->evidence == NULL)
 			print_line(o.host, SHK_MARKER_NONE, key->type, key->blob, key->bloblen);
+		if (v->port_fallback && v->evidence != NULL)
+			print_line(o.host, v->evidence->marker, v->evidence->type,
+				   v->evidence->blob, v->evidence->bloblen);
+		if (v->ca != NULL && v->ca_port_fallback)
+			print_line(o.host, v->ca->marker, v->ca->type, v->ca->blob,
+				   v->ca->bloblen);
 	}
 out:
+	/* ssh may stop reading early; a lost line is not an error to report. */
+	cli->quiet_stdout = 1;
 	shk_verification_free(v);
 	shk_key_free(key);
 	free(line);

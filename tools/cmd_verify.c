@@ -122,7 +122,8 @@ print_verdict(const char *host, const struct shk_key *key, const struct shk_veri
 		break;
 	case SHK_VERDICT_REVOKED:
 		if (v->evidence != NULL)
-			print_key("  revoked: ", v->evidence);
+			print_key(v->port_fallback ? "  revoked without a port: " : "  revoked: ",
+				  v->evidence);
 		break;
 	case SHK_VERDICT_CHANGED:
 	case SHK_VERDICT_OTHER:

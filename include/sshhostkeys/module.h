@@ -83,8 +83,9 @@ struct shk_module_key {
 	unsigned long line;
 	const char *comment; /* may be NULL */
 	/* 1 for a portless entry offered only as OpenSSH's port fallback
-	 * (query port not 22, entry without a port). Only verify may use
-	 * such keys, and only to reach MATCH. */
+	 * (query port not 22, entry without a port; plain, @revoked or
+	 * @cert-authority). Only verify weighs such keys, and only when
+	 * nothing for the port decided: to reach MATCH, or REVOKED. */
 	int port_fallback;
 };
 

@@ -518,9 +518,10 @@ lookup_match(struct lookup *lk, const struct shk_kh_line *line)
 		no_crypto(lk, line->lineno);
 	if (m < -1)
 		return m;
-	/* ssh re-checks a non-22 port under the bare name, but only plain
-	 * entries, and only to accept (sshconnect.c: clobber_port). */
-	if (lk->want_fallback && line->marker == SHK_MARKER_NONE &&
+	/* ssh re-checks a host new on a non-22 port under the bare name, with
+	 * that name's revocations and CAs too, and only to accept
+	 * (sshconnect.c: clobber_port); the caller weighs these entries. */
+	if (lk->want_fallback &&
 	    shk_kh_match_host(line->hosts, line->hostslen, lk->q->host, lk->hostlen) == 1)
 		return 2;
 	return 0;

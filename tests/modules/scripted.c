@@ -4,7 +4,7 @@
  * dispatcher: <root>/scripted/<NAME>, lines
  *	status SUCCESS|NOTFOUND|UNAVAIL|TRYAGAIN
  *	verdict N          (verify-capable build only: the verdict to give)
- *	key [@revoked |@cert-authority |@fallback ]TYPE BASE64
+ *	key [@fallback ][@revoked |@cert-authority ]TYPE BASE64
  *	repeat N           (repeat the keys N times: large results)
  * Built several times under different names (SCRIPTED_NAME), with or
  * without verify (SCRIPTED_VERIFY) and with a wrong ABI (SCRIPTED_ABI).
@@ -100,15 +100,16 @@ scripted_answer(struct scripted *s, const struct shk_module_query *q, int *verdi
 			size_t bl;
 
 			memset(k, 0, sizeof(*k));
+			if (strncmp(p, "@fallback ", 10) == 0) {
+				k->port_fallback = 1;
+				p += 10;
+			}
 			if (strncmp(p, "@revoked ", 9) == 0) {
 				k->marker = SHK_MARKER_REVOKED;
 				p += 9;
 			} else if (strncmp(p, "@cert-authority ", 16) == 0) {
 				k->marker = SHK_MARKER_CERT_AUTHORITY;
 				p += 16;
-			} else if (strncmp(p, "@fallback ", 10) == 0) {
-				k->port_fallback = 1;
-				p += 10;
 			}
 			type = p;
 			if ((b64 = strchr(p, ' ')) == NULL)
