@@ -9,6 +9,7 @@
 
 #include "base64.h"
 #include "cli.h"
+#include "shk.h"
 #include "hostspec.h"
 
 static const char *
@@ -79,7 +80,7 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 		switch (c) {
 		case 'p':
 			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", optarg);
+				cli_error("bad port \"%s\"", SHK_ESC(optarg));
 				return -1;
 			}
 			break;
@@ -116,7 +117,7 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 	if (parse_lookup_opts(argc, argv, 0, &o) != 0)
 		return CLI_EXIT_ERROR;
 	if ((r = shk_host_parse(o.host, o.port, &host, &port)) != SHK_OK) {
-		cli_error("bad host \"%s\": %s", o.host, shk_strerror(r));
+		cli_error("bad host \"%s\": %s", SHK_ESC(o.host), shk_strerror(r));
 		return CLI_EXIT_ERROR;
 	}
 	if (shk_host_kh_name(host, port, name, sizeof(name)) != SHK_OK ||
@@ -124,7 +125,7 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 		goto out;
 	r = shk_lookup(ctx, host, port, o.type, &kl);
 	if (r != SHK_OK && r != SHK_ERR_NOTFOUND) {
-		cli_error("lookup of %s failed: %s", o.host, shk_strerror(r));
+		cli_error("lookup of %s failed: %s", SHK_ESC(o.host), shk_strerror(r));
 		goto out;
 	}
 	if (print_keylist(name, kl, cli->verbose) != 0)
@@ -163,7 +164,7 @@ cmd_known_hosts(struct cli *cli, int argc, char **argv)
 	 * types must reach ssh as such, or ssh would take it for new. */
 	r = shk_lookup(ctx, o.host, o.port, NULL, &kl);
 	if (r != SHK_OK && r != SHK_ERR_NOTFOUND) {
-		cli_error("lookup of %s failed: %s", o.host, shk_strerror(r));
+		cli_error("lookup of %s failed: %s", SHK_ESC(o.host), shk_strerror(r));
 		goto out;
 	}
 	if (print_keylist(o.host, kl, 0) != 0)
