@@ -107,8 +107,9 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 int
 cmd_lookup(struct cli *cli, int argc, char **argv)
 {
-	char name[SHK_KH_NAME_MAX], *host = NULL;
+	char name[SHK_KH_NAME_MAX], host[SHK_HOST_MAX + 1];
 	struct shk_keylist *kl = NULL;
+	struct shk_error err;
 	struct lookup_opts o;
 	struct shk_ctx *ctx;
 	unsigned int port;
@@ -116,8 +117,9 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 
 	if (parse_lookup_opts(argc, argv, 0, &o) != 0)
 		return CLI_EXIT_ERROR;
-	if ((r = shk_host_parse(o.host, o.port, &host, &port)) != SHK_OK) {
-		cli_error("bad host \"%s\": %s", SHK_ESC(o.host), shk_strerror(r));
+	memset(&err, 0, sizeof(err));
+	if (shk_hostspec_parse(o.host, o.port, host, sizeof(host), &port, &err) != SHK_OK) {
+		cli_error("bad host \"%s\": %s", SHK_ESC(o.host), err.msg);
 		return CLI_EXIT_ERROR;
 	}
 	if (shk_host_kh_name(host, port, name, sizeof(name)) != SHK_OK ||
@@ -134,7 +136,6 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 	rc = r == SHK_OK ? 0 : 1;
 out:
 	shk_keylist_free(kl);
-	free(host);
 	return rc;
 }
 

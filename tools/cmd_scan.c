@@ -354,8 +354,9 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	struct scan sc;
 	unsigned int port = 0;
 	size_t i, j, nthreads = 0;
-	char *end;
-	int c, r, dry = 0, with_ips = 0, failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
+	char *end, canon[SHK_HOST_MAX + 1];
+	struct shk_error err;
+	int c, dry = 0, with_ips = 0, failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.timeout = SCAN_DEFAULT_TIMEOUT;
@@ -418,9 +419,14 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	 * usage error, not a failed host. */
 	for (i = 0; i < sc.nhosts; i++) {
 		sc.hosts[i].spec = argv[optind + (int)i];
-		if ((r = shk_host_parse(sc.hosts[i].spec, port, &sc.hosts[i].host,
-					&sc.hosts[i].port)) != SHK_OK) {
-			cli_error("bad host \"%s\": %s", SHK_ESC(sc.hosts[i].spec), shk_strerror(r));
+		memset(&err, 0, sizeof(err));
+		if (shk_hostspec_parse(sc.hosts[i].spec, port, canon, sizeof(canon),
+				       &sc.hosts[i].port, &err) != SHK_OK) {
+			cli_error("bad host \"%s\": %s", SHK_ESC(sc.hosts[i].spec), err.msg);
+			goto out;
+		}
+		if ((sc.hosts[i].host = strdup(canon)) == NULL) {
+			cli_error("out of memory");
 			goto out;
 		}
 		if (sc.hosts[i].port == 0)
