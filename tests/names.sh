@@ -33,6 +33,7 @@ run remove cli remove "$evil"; clean remove
 run lookup cli lookup "$evil"; clean lookup
 run known-hosts cli known-hosts "$evil"; clean known-hosts
 run verify cli verify "$evil" "$K/ka.pub"; clean verify
+run "verify --policy" cli verify --policy strict "$evil" "$K/ka.pub"; clean "verify --policy"
 run "bad port" cli lookup -p "$evil" x; clean "bad port"
 run "key file" cli add good.example "$TMPROOT/$evil"; clean "key file" cut
 run "key word" cli add good.example "$evil"; clean "key word" cut
