@@ -23,6 +23,10 @@ check_name(const char *host, unsigned int port)
 	FUZZ_ASSERT(port >= 1 && port <= 65535);
 	FUZZ_ASSERT(strchr(host, '/') == NULL);
 	FUZZ_ASSERT(strcmp(host, "..") != 0 && strncmp(host, "../", 3) != 0);
+	/* Only what known_hosts and a file name take as itself. */
+	FUZZ_ASSERT(strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789-._:%") == strlen(host));
+	FUZZ_ASSERT(strlen(host) <= SHK_HOST_MAX);
 	memset(&err, 0, sizeof(err));
 	if (shk_host_canon(host, strlen(host), again, sizeof(again), &err) != SHK_OK) {
 		fprintf(stderr, "canonical \"%s\" refused: %s\n", host, err.msg);

@@ -56,21 +56,6 @@ conf_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Printable excerpt of untrusted text for a message. */
-static void
-conf_excerpt(const char *p, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 4 < cap; i++)
-		out[o++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
-	if (i < n) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-}
-
 /* One path: absolute, or "~/" and something ("~/" alone would be the
  * home directory itself, which is never a store). user: "~/" allowed. */
 static int
@@ -79,7 +64,7 @@ conf_check_one_path(const char *v, size_t n, int user, char *why, size_t whycap)
 	char ex[48];
 	size_t i;
 
-	conf_excerpt(v, n, ex, sizeof(ex));
+	shk_escape(v, n, ex, sizeof(ex));
 	for (i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
 			snprintf(why, whycap, "control character in path \"%s\"", ex);
@@ -160,7 +145,7 @@ conf_check_value(const struct conf_key *k, const char *v, size_t n, char *why, s
 	for (i = 0; k->words[i] != NULL; i++)
 		if (strlen(k->words[i]) == n && memcmp(k->words[i], v, n) == 0)
 			return 1;
-	conf_excerpt(v, n, ex, sizeof(ex));
+	shk_escape(v, n, ex, sizeof(ex));
 	o = (size_t)snprintf(why, whycap, "bad value \"%s\" (one of", ex);
 	for (i = 0; k->words[i] != NULL && o < whycap; i++)
 		o += (size_t)snprintf(why + o, whycap - o, " %s", k->words[i]);
@@ -252,7 +237,7 @@ shk_conf_parse(struct shk_conf *conf, const char *buf, size_t len, const char *f
 			continue;
 		}
 		if ((eq = memchr(line + kb, '=', end - kb)) == NULL) {
-			conf_excerpt(line + kb, end - kb, ex, sizeof(ex));
+			shk_escape(line + kb, end - kb, ex, sizeof(ex));
 			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_PARSE, filename, lineno,
 				     "expected \"key = value\", got \"%s\"", ex);
 			problems++;
@@ -274,7 +259,7 @@ shk_conf_parse(struct shk_conf *conf, const char *buf, size_t len, const char *f
 			continue;
 		}
 		if ((k = conf_lookup(line + kb, ke - kb, &idx)) == NULL) {
-			conf_excerpt(line + kb, ke - kb, ex, sizeof(ex));
+			shk_escape(line + kb, ke - kb, ex, sizeof(ex));
 			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_PARSE, filename, lineno,
 				     "unknown key \"%s\"; ignored", ex);
 			problems++;

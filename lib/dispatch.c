@@ -200,26 +200,6 @@ call_module(struct shk_ctx *ctx, struct shk_loaded_module *lm,
 	return st;
 }
 
-/*
- * A refused host spec as it may be shown in a log line: control bytes
- * become '?' (a newline must not forge a second line) and a long spec is
- * cut, so the reason after it is never truncated away.
- */
-static void
-spec_for_log(const char *spec, char *out, size_t cap)
-{
-	size_t i, n = 0;
-
-	for (i = 0; spec[i] != '\0' && n + 4 < cap; i++) {
-		unsigned char c = (unsigned char)spec[i];
-
-		out[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	if (spec[i] != '\0')
-		out[n++] = '.', out[n++] = '.', out[n++] = '.';
-	out[n] = '\0';
-}
-
 /* Parse the host spec into a query. */
 static int
 make_query(struct shk_ctx *ctx, const char *spec, unsigned int port, const char *keytype,
@@ -232,10 +212,7 @@ make_query(struct shk_ctx *ctx, const char *spec, unsigned int port, const char 
 	if (spec == NULL)
 		return SHK_ERR_INVAL;
 	if ((r = shk_hostspec_parse(spec, port, host, hostcap, &q->port, &err)) != SHK_OK) {
-		char shown[80];
-
-		spec_for_log(spec, shown, sizeof(shown));
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", shown,
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", SHK_ESC(spec),
 			     err.msg);
 		return r;
 	}

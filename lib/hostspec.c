@@ -12,9 +12,8 @@
 #define DEFAULT_PORT 22
 #define PORT_MAX 65535u
 
-/* Characters OpenSSH never writes into a known_hosts host field
- * (sshconnect.c refuses to record such names), plus the list separator. */
-static const char forbidden[] = "@?*#[]|'\"\\`,";
+/* Room for a spec quoted inside a message: err->msg holds 256 bytes. */
+#define SHOWN_MAX 64
 
 static int
 is_space(unsigned char c)
@@ -22,20 +21,40 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* What a DNS name or an address is made of. Everything else is refused,
+ * so that a name means itself wherever it is written: in known_hosts
+ * "!a" is a negation, "*" and "?" are patterns, ',' separates names, '|'
+ * starts a hashed one, '@' a marker; '/' would leave the ssh2 directory;
+ * anything outside printable ASCII could only be shown escaped. */
+static int
+is_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_';
+}
+
 /* Refuse what can never be a host name; see shk_host_canon(). */
 static int
 canon_screen(const char *host, size_t len, struct shk_error *err)
 {
+	const char *colon = memchr(host, ':', len), *pct = memchr(host, '%', len);
 	size_t i;
 
 	if (len == 0)
 		return shk_error_set(err, SHK_ERR_INVAL, 0, "empty host name");
 	if (len > SHK_HOST_MAX)
 		return shk_error_set(err, SHK_ERR_INVAL, 0,
-				     "host name longer than %d bytes", SHK_HOST_MAX);
+				     "host name longer than %d bytes (the longest that "
+				     "fits the ssh2 file name key_65535_<host>.pub)",
+				     SHK_HOST_MAX);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)host[i];
 
+		if (is_name_char(c))
+			continue;
+		/* An IPv6 literal, "addr%zone": inet_pton checks the rest. */
+		if (colon != NULL && (c == ':' || (c == '%' && host + i == pct)))
+			continue;
 		if (c == '\0')
 			return shk_error_set(err, SHK_ERR_INVAL, 0,
 					     "NUL byte in host name");
@@ -48,10 +67,14 @@ canon_screen(const char *host, size_t len, struct shk_error *err)
 		if (c == '/')
 			return shk_error_set(err, SHK_ERR_INVAL, 0,
 					     "'/' in host name");
-		if (strchr(forbidden, c) != NULL)
+		if (c >= 0x80)
 			return shk_error_set(err, SHK_ERR_INVAL, 0,
-					     "character '%c' in host name (OpenSSH never "
-					     "writes it to known_hosts)", c);
+					     "byte 0x%02x in host name (a host name is "
+					     "ASCII letters, digits, '-', '.' and '_'; "
+					     "write an international name as xn--)", c);
+		return shk_error_set(err, SHK_ERR_INVAL, 0,
+				     "character '%c' in host name (a host name is letters, "
+				     "digits, '-', '.' and '_', or an IP address)", c);
 	}
 	/* "." alone names the directory itself once the host is part of
 	 * a file name (found by fuzz_hostspec). */
@@ -70,7 +93,7 @@ canon_screen(const char *host, size_t len, struct shk_error *err)
 static int
 canon_ipv6(const char *tmp, size_t len, char *out, size_t outcap, struct shk_error *err)
 {
-	char addr[SHK_HOST_MAX + 1], text[INET6_ADDRSTRLEN];
+	char addr[SHK_HOST_MAX + 1], text[INET6_ADDRSTRLEN], shown[SHOWN_MAX];
 	unsigned char bin[16];
 	const char *zone;
 	size_t alen, zlen, tlen;
@@ -85,7 +108,8 @@ canon_ipv6(const char *tmp, size_t len, char *out, size_t outcap, struct shk_err
 	if (inet_pton(AF_INET6, addr, bin) != 1)
 		return shk_error_set(err, SHK_ERR_INVAL, 0,
 				     "\"%s\" is not an IPv6 address (':' is only "
-				     "allowed in IPv6 addresses; write [host]:port)", tmp);
+				     "allowed in IPv6 addresses; write [host]:port)",
+				     shk_escape(tmp, len, shown, sizeof(shown)));
 	if (inet_ntop(AF_INET6, bin, text, sizeof(text)) == NULL)
 		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "inet_ntop failed");
 	tlen = strlen(text);
@@ -137,6 +161,7 @@ static int
 parse_port(const char *p, size_t len, unsigned int *port, struct shk_error *err)
 {
 	unsigned long v = 0;
+	char shown[24];
 	size_t i;
 
 	if (len == 0)
@@ -144,15 +169,15 @@ parse_port(const char *p, size_t len, unsigned int *port, struct shk_error *err)
 	for (i = 0; i < len; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return shk_error_set(err, SHK_ERR_INVAL, 0,
-					     "bad port \"%.*s\"", (int)(len > 16 ? 16 : len), p);
+					     "bad port \"%s\"", shk_escape(p, len, shown, sizeof(shown)));
 		v = v * 10 + (unsigned long)(p[i] - '0');
 		if (v > PORT_MAX)
 			break;
 	}
 	if (v == 0 || v > PORT_MAX)
 		return shk_error_set(err, SHK_ERR_RANGE, 0,
-				     "port \"%.*s\" out of range 1..65535",
-				     (int)(len > 16 ? 16 : len), p);
+				     "port \"%s\" out of range 1..65535",
+				     shk_escape(p, len, shown, sizeof(shown)));
 	*port = (unsigned int)v;
 	return SHK_OK;
 }
@@ -162,6 +187,7 @@ shk_hostspec_parse(const char *spec, unsigned int port_in, char *host, size_t ho
 		   unsigned int *port, struct shk_error *err)
 {
 	const char *name, *pstr = NULL, *hash, *close;
+	char shown[SHOWN_MAX];
 	size_t len, nlen, plen = 0;
 	unsigned int p = 0;
 	int r;
@@ -178,7 +204,7 @@ shk_hostspec_parse(const char *spec, unsigned int port_in, char *host, size_t ho
 		/* OpenSSH form: "[host]" or "[host]:port". */
 		if ((close = memchr(spec, ']', len)) == NULL)
 			return shk_error_set(err, SHK_ERR_INVAL, 0, "missing ']' in \"%s\"",
-					     spec);
+					     shk_escape(spec, len, shown, sizeof(shown)));
 		name = spec + 1;
 		nlen = (size_t)(close - name);
 		if (close[1] == ':') {
@@ -189,7 +215,8 @@ shk_hostspec_parse(const char *spec, unsigned int port_in, char *host, size_t ho
 						     "missing port after \"]:\"");
 		} else if (close[1] != '\0')
 			return shk_error_set(err, SHK_ERR_INVAL, 0,
-					     "expected \":port\" after ']' in \"%s\"", spec);
+					     "expected \":port\" after ']' in \"%s\"",
+					     shk_escape(spec, len, shown, sizeof(shown)));
 	} else if ((hash = memchr(spec, '#', len)) != NULL) {
 		/* Tectia form: "host#port". */
 		nlen = (size_t)(hash - spec);
@@ -200,8 +227,8 @@ shk_hostspec_parse(const char *spec, unsigned int port_in, char *host, size_t ho
 		return r;
 	if (p != 0 && port_in != 0 && p != port_in)
 		return shk_error_set(err, SHK_ERR_INVAL, 0,
-				     "port %u in \"%s\" differs from port %u", p, spec,
-				     port_in);
+				     "port %u in \"%s\" differs from port %u", p,
+				     shk_escape(spec, len, shown, sizeof(shown)), port_in);
 	if (p == 0)
 		p = port_in != 0 ? port_in : DEFAULT_PORT;
 	if ((r = shk_host_canon(name, nlen, host, hostcap, err)) != SHK_OK)

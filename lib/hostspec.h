@@ -7,18 +7,26 @@
 
 #include "shk.h"
 
-/* Longest host name accepted (DNS allows 253; IPv6 with zone fits). */
-#define SHK_HOST_MAX 255
+/*
+ * Longest host name accepted, decided here once for every command and
+ * store: what fits the ssh2 plain file name "key_65535_<host>.pub" within
+ * NAME_MAX (255), so any name can be stored plain or hashed and looked
+ * up without "File name too long". DNS allows 253 bytes; no real name is
+ * that long, and every IP literal (an IPv6 one with a zone) is shorter.
+ */
+#define SHK_HOST_MAX 241 /* 255 - strlen("key_65535_.pub") */
 /* Buffer for a known_hosts name "[host]:65535". */
 #define SHK_KH_NAME_MAX (SHK_HOST_MAX + 9)
 
 /*
  * Canonical form of a host name: IPv4/IPv6 literals through
  * inet_pton/inet_ntop (an IPv6 zone "%if" is kept as given), other names
- * lowercased. Refuses empty names, names longer than SHK_HOST_MAX, '/',
- * a ".." label, white space, control characters, NUL, and the characters
- * OpenSSH never writes to known_hosts ("@?*#[]|'\"\\` and ','). out needs
- * SHK_HOST_MAX + 1 bytes.
+ * lowercased. A name is ASCII letters, digits, '-', '.' and '_' (an IPv6
+ * literal also ':' and one '%' before its zone), so it is written to
+ * known_hosts and to file names as itself: everything else ('!', '*',
+ * '?', ',', '|', '@', '/', white space, control and non-ASCII bytes) is
+ * refused, as are empty names, "." and ".." labels and names longer than
+ * SHK_HOST_MAX. out needs SHK_HOST_MAX + 1 bytes.
  */
 int shk_host_canon(const char *host, size_t len, char *out, size_t outcap,
 		   struct shk_error *err);

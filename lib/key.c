@@ -239,6 +239,7 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
 	     int *canonical, struct shk_error *err)
 {
 	const unsigned char *s, *e, *n;
+	char shown[48];
 	size_t slen, elen, nlen;
 	int ret;
 
@@ -279,8 +280,8 @@ check_fields(const struct keytype_info *ki, struct rd *r, unsigned int *bits,
 			return ret;
 		if (slen != strlen(ki->curve) || memcmp(s, ki->curve, slen) != 0)
 			return shk_error_set(err, SHK_ERR_PARSE, 0,
-					     "curve \"%.*s\" does not match key type %s",
-					     (int)(slen > 32 ? 32 : slen), (const char *)s,
+					     "curve \"%s\" does not match key type %s",
+					     shk_escape((const char *)s, slen, shown, sizeof(shown)),
 					     ki->name);
 		if ((ret = rd_string(r, &s, &slen, "EC point", err)) != SHK_OK ||
 		    (ret = shk_ec_point_check(ki->ec, s, slen, err)) != SHK_OK)
@@ -361,6 +362,7 @@ check_blob(const char *type, size_t typelen, const unsigned char *blob, size_t b
 {
 	const struct keytype_info *ki;
 	const unsigned char *s;
+	char shown[80], shown2[80];
 	struct rd r;
 	size_t slen;
 	unsigned int bits = 0;
@@ -374,11 +376,12 @@ check_blob(const char *type, size_t typelen, const unsigned char *blob, size_t b
 	r.left = bloblen;
 	if ((ret = rd_string(&r, &s, &slen, "key type", err)) != SHK_OK)
 		return ret;
+	/* Both types are someone else's bytes (NULs included): escaped. */
 	if (slen != typelen || memcmp(s, type, typelen) != 0)
 		return shk_error_set(err, SHK_ERR_PARSE, 0,
-				     "key blob is of type \"%.*s\", not \"%.*s\"",
-				     (int)(slen > 64 ? 64 : slen), (const char *)s,
-				     (int)(typelen > 64 ? 64 : typelen), type);
+				     "key blob is of type \"%s\", not \"%s\"",
+				     shk_escape((const char *)s, slen, shown, sizeof(shown)),
+				     shk_escape(type, typelen, shown2, sizeof(shown2)));
 	if ((ki = keytype_lookup(type, typelen)) != NULL)
 		ret = check_fields(ki, &r, &bits, canonical, err);
 	else if (is_cert_name(type, typelen))
@@ -553,6 +556,7 @@ is_space(char c)
 int
 shk_key_from_line(const char *p, size_t len, struct shk_key **out, struct shk_error *err)
 {
+	char shown[80];
 	size_t i = 0, t0, t1, b0, b1, c0, c1;
 
 	*out = NULL;
@@ -571,8 +575,8 @@ shk_key_from_line(const char *p, size_t len, struct shk_key **out, struct shk_er
 	if (t1 == t0)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "no key type");
 	if (!shk_keytype_plausible(p + t0, t1 - t0))
-		return shk_error_set(err, SHK_ERR_PARSE, 0, "\"%.*s\" is not a key type",
-				     (int)(t1 - t0 > 64 ? 64 : t1 - t0), p + t0);
+		return shk_error_set(err, SHK_ERR_PARSE, 0, "\"%s\" is not a key type",
+				     shk_escape(p + t0, t1 - t0, shown, sizeof(shown)));
 	if (b1 == b0)
 		return shk_error_set(err, SHK_ERR_PARSE, 0, "no key after the key type");
 	/* The comment is the rest of the line, inner white space kept. */

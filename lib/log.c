@@ -3,16 +3,19 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "log.h"
 
 void
 shk_diag_format(const struct shk_diag *d, char *buf, size_t cap)
 {
+	/* A file name can be anything a user typed (a key file, a store
+	 * path in a configuration): shown escaped, on one line. */
 	if (d->file != NULL && d->line > 0)
-		snprintf(buf, cap, "%s:%lu: %s", d->file, d->line, d->msg);
+		snprintf(buf, cap, "%s:%lu: %s", SHK_ESC(d->file), d->line, d->msg);
 	else if (d->file != NULL)
-		snprintf(buf, cap, "%s: %s", d->file, d->msg);
+		snprintf(buf, cap, "%s: %s", SHK_ESC(d->file), d->msg);
 	else
 		snprintf(buf, cap, "%s", d->msg);
 }
@@ -21,7 +24,7 @@ void
 shk_log_emit(const struct shk_log *log, int level, int code, const char *file,
 	     unsigned long line, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[2048];
 	struct shk_diag d;
 	va_list ap;
 

@@ -18,7 +18,9 @@ void shk_log_emit(const struct shk_log *log, int level, int code, const char *fi
 void shk_log_error(const struct shk_log *log, int level, const char *file,
 		   const struct shk_error *err);
 
-/* Format "file:line: msg", "file: msg" or "msg" into buf (always NUL-terminated). */
+/* Format "file:line: msg", "file: msg" or "msg" into buf (always NUL-terminated);
+ * the file name goes through shk_escape(), the message is the caller's, who
+ * escapes the words in it that someone else chose. */
 void shk_diag_format(const struct shk_diag *d, char *buf, size_t cap);
 
 #endif

@@ -80,19 +80,6 @@ shk_nss_default(struct shk_nss_config *cfg)
 	cfg->nsources = 2;
 }
 
-/* A word for messages: at most 32 bytes, printable ASCII only. */
-static void
-nss_word(const char *p, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 4 < cap && i < 32; i++)
-		out[o++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
-	if (i < n)
-		out[o++] = '.', out[o++] = '.', out[o++] = '.';
-	out[o] = '\0';
-}
-
 /*
  * Parse text[0..len) as a service list. col0 is the column (1-based) of
  * text[0] within its line, line its line number (0: none), for messages.
@@ -124,14 +111,14 @@ nss_parse(const char *text, size_t len, unsigned long col0, unsigned long line,
 			i++;
 		for (k = start; k < i; k++)
 			if (!nss_name_char(text[k])) {
-				nss_word(text + start, i - start, word, sizeof(word));
+				shk_escape(text + start, i - start, word, sizeof(word));
 				return shk_error_set(err, SHK_ERR_PARSE, line,
 						     "column %lu: bad character in source "
 						     "name \"%s\"",
 						     COL(k), word);
 			}
 		if (i - start >= SHK_NSS_NAME_MAX) {
-			nss_word(text + start, i - start, word, sizeof(word));
+			shk_escape(text + start, i - start, word, sizeof(word));
 			return shk_error_set(err, SHK_ERR_PARSE, line,
 					     "column %lu: source name \"%s\" longer than %d "
 					     "characters",
@@ -173,7 +160,7 @@ nss_parse(const char *text, size_t len, unsigned long col0, unsigned long line,
 				if (shk_strncaseeq(text + start, i - start, nss_statuses[k].name))
 					break;
 			if (k == SHK_ARRAY_SIZE(nss_statuses)) {
-				nss_word(text + start, i - start, word, sizeof(word));
+				shk_escape(text + start, i - start, word, sizeof(word));
 				return shk_error_set(err, SHK_ERR_PARSE, line,
 						     "column %lu: unknown status \"%s\" "
 						     "(SUCCESS, NOTFOUND, UNAVAIL or "
@@ -209,7 +196,7 @@ nss_parse(const char *text, size_t len, unsigned long col0, unsigned long line,
 			else if (start == i && (i >= len || text[i] == '#'))
 				goto missing_bracket;
 			else {
-				nss_word(text + start, i - start, word, sizeof(word));
+				shk_escape(text + start, i - start, word, sizeof(word));
 				return shk_error_set(err, SHK_ERR_PARSE, line,
 						     "column %lu: unknown action \"%s\" "
 						     "(return or continue)",

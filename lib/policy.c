@@ -199,10 +199,10 @@ shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned int port,
 		return r;
 	if (pp.policy == SHK_POLICY_DEFAULT)
 		pp.policy = policy_from_conf(ctx);
-	/* The canonical name is what the prompt and the log show. */
-	if ((r = shk_host_parse(host, port, &canon, &cport)) != SHK_OK)
-		goto out;
-	if ((r = shk_verify(ctx, host, port, key, &v)) != SHK_OK)
+	/* shk_verify first: it logs why a host is refused. The canonical
+	 * name is what the prompt and the log show. */
+	if ((r = shk_verify(ctx, host, port, key, &v)) != SHK_OK ||
+	    (r = shk_host_parse(host, port, &canon, &cport)) != SHK_OK)
 		goto out;
 
 	switch (v->verdict) {

@@ -55,6 +55,54 @@ shk_ascii_lower(char *s, size_t len)
 			s[i] += 'a' - 'A';
 }
 
+/* Bytes shk_escape() writes for c. */
+static size_t
+esc_width(unsigned char c)
+{
+	return c == '\\' ? 2 : c >= 0x20 && c < 0x7f ? 1 : 4;
+}
+
+char *
+shk_escape(const char *s, size_t len, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0, n = len < SHK_ESC_INPUT_MAX ? len : SHK_ESC_INPUT_MAX, total = 0,
+		  room;
+
+	if (cap < 4) {
+		if (cap > 0)
+			out[0] = '\0';
+		return out;
+	}
+	for (i = 0; i < n; i++)
+		total += esc_width((unsigned char)s[i]);
+	/* The marker needs room only when something is left out. */
+	room = n == len && total < cap ? cap - 1 : cap - 4;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o + esc_width(c) > room)
+			break;
+		if (esc_width(c) == 1) {
+			out[o++] = (char)c;
+		} else if (c == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		}
+	}
+	if (i < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void
 shk_explicit_bzero(void *p, size_t n)
 {

@@ -50,6 +50,25 @@ void shk_explicit_bzero(void *p, size_t n);
 /* Fill p[0..len) from getrandom(2); SHK_ERR_SYSTEM (in err) if it fails. */
 int shk_random_bytes(void *p, size_t len, struct shk_error *err);
 
+/*
+ * Text someone else chose (a host name typed by a user, a word from a
+ * file, a module's key type), made safe to print inside one log or
+ * terminal line: printable ASCII stays as is, a backslash is doubled and
+ * every other byte (control bytes, DEL, anything non-ASCII) becomes \xHH,
+ * so no escape sequence reaches a terminal and no newline forges a second
+ * line. At most SHK_ESC_INPUT_MAX bytes of s are shown, fewer when out is
+ * too small; a cut is marked with "...". Escapes are never split. out
+ * (cap >= 4) is always NUL-terminated; returns out. Thread-safe.
+ */
+#define SHK_ESC_INPUT_MAX 256
+/* Room for SHK_ESC_INPUT_MAX bytes, all escaped, the "..." and the NUL. */
+#define SHK_ESC_SIZE (4 * SHK_ESC_INPUT_MAX + 4)
+char *shk_escape(const char *s, size_t len, char *out, size_t cap);
+
+/* shk_escape() of a C string into a buffer that lives until the end of
+ * the enclosing block, for use as a printf argument. */
+#define SHK_ESC(s) shk_escape((s), strlen(s), (char[SHK_ESC_SIZE]){""}, SHK_ESC_SIZE)
+
 /* Join a root prefix and an absolute path: "" + "/etc/x" or "/r" + "/etc/x".
  * Returns a malloc'd string (caller frees) or NULL. */
 char *shk_path_join(const char *root, const char *abs_path);

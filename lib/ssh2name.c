@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "digest.h"
+#include "hostspec.h"
 #include "ssh2name.h"
 
 #define SSH2_SALT_HEX (2 * SHK_SSH2_SALT_LEN)
-/* Longest host a file name may carry: a DNS name is at most 255 bytes,
- * and every IP literal is shorter. */
-#define SSH2_HOST_MAX 255
+/* Longest host a file name may carry: the one limit of hostspec.h, which
+ * is chosen so that every plain name fits a directory entry. */
+#define SSH2_HOST_MAX SHK_HOST_MAX
+_Static_assert(sizeof("key_65535_.pub") - 1 + SSH2_HOST_MAX <= NAME_MAX,
+	       "a plain ssh2 file name must fit NAME_MAX");
 #define SSH2_TECTIA_HEX 40
 
 static int
@@ -139,7 +143,7 @@ shk_ssh2_hashed_name(const unsigned char salt[SHK_SSH2_SALT_LEN], const char *ho
 }
 
 /* key_<port>_<host>.pub: port in decimal without leading zeros, 1..65535;
- * host non-empty, at most 255 bytes, never "." or "..". */
+ * host non-empty, at most SHK_HOST_MAX bytes, never "." or "..". */
 static enum shk_ssh2_kind
 classify_plain(const char *name, size_t len, unsigned int *port, char *host,
 	       size_t hostcap)

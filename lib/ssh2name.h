@@ -12,14 +12,15 @@
 
 #include <stddef.h>
 
+#include "hostspec.h"
 #include "shk.h"
 
 #define SHK_SSH2_SALT_LEN 32
 #define SHK_SSH2_SALT_FILE "salt"
 /* "keys_" + 64 hex + NUL */
 #define SHK_SSH2_HASHED_NAME_MAX 70
-/* "key_65535_" + host + ".pub" + NUL */
-#define SHK_SSH2_PLAIN_NAME_MAX (10 + 255 + 5)
+/* "key_65535_" + host (at most SHK_HOST_MAX, hostspec.h) + ".pub" + NUL */
+#define SHK_SSH2_PLAIN_NAME_MAX (10 + SHK_HOST_MAX + 5)
 
 enum shk_ssh2_kind {
 	SHK_SSH2_OTHER = 0,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "context.h"
@@ -232,7 +233,7 @@ store_validate_keys(const struct shk_ctx *ctx, const struct shk_key *const *keys
 		if (shk_key_check_blob(k->type, strlen(k->type), k->blob, k->bloblen, NULL,
 				       &err) != SHK_OK) {
 			shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
-				     "key %zu (%s): %s", i + 1, k->type, err.msg);
+				     "key %zu (%s): %s", i + 1, SHK_ESC(k->type), err.msg);
 			return SHK_ERR_INVAL;
 		}
 	}
@@ -346,7 +347,8 @@ shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_fo
 		return SHK_ERR_INVAL;
 	format = store_format(ctx, format);
 	if ((r = shk_hostspec_parse(host, port, canon, sizeof(canon), &port, &err)) != SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", host, err.msg);
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", SHK_ESC(host),
+			     err.msg);
 		return r;
 	}
 	if ((r = store_validate_keys(ctx, keys, nkeys)) != SHK_OK)
@@ -488,20 +490,144 @@ out:
 
 /* ---- remove --------------------------------------------------------------- */
 
-/* Counts for one removal; the first error is kept, work goes on. */
+/*
+ * A removal is planned before anything changes: every directory that
+ * holds a file naming the host is opened, trusted and locked, every
+ * known_hosts file read and filtered, every file name computed. Any
+ * problem there (an untrusted or unreadable store, a lock that cannot be
+ * taken, a salt that cannot be read, so a hashed file could not be found)
+ * ends the removal with nothing changed. Only then are the changes made,
+ * under all the locks at once, so no other writer sees or makes a state
+ * in between: the known_hosts rewrites first (each atomic, FILE.old kept),
+ * then the ssh2 unlinks. What cannot be promised across several files is
+ * an atomic whole: should a write fail then (disk full, I/O error), the
+ * removal stops there, the files already done stay done, the rest stay as
+ * they were, and the log says which is which.
+ */
+
+/* Directories and locks of one removal (a store rarely has more). */
+#define RM_DIRS_MAX 20
+
+/* One change: rewrite name (content, keeping old) or unlink it. */
+struct store_rm_change {
+	int dirfd;	/* owned by struct store_rm */
+	char *path;	/* for messages */
+	char name[NAME_MAX + 1];
+	char old[NAME_MAX + 1]; /* rewrite only */
+	char *content;		/* NULL: unlink */
+	size_t clen, nlines;
+	mode_t mode;
+	int done;
+};
+
 struct store_rm {
-	size_t removed;
-	int error;
+	int dirfds[RM_DIRS_MAX];
+	struct {
+		dev_t dev;
+		ino_t ino;
+		int fd;
+	} locks[RM_DIRS_MAX];
+	size_t ndirs, nlocks;
+	struct store_rm_change *v;
+	size_t n, cap;
 };
 
 static void
-store_rm_error(struct store_rm *rm, int r)
+store_rm_free(struct store_rm *rm)
 {
-	if (rm->error == SHK_OK)
-		rm->error = r;
+	size_t i;
+
+	for (i = 0; i < rm->n; i++) {
+		free(rm->v[i].path);
+		free(rm->v[i].content);
+	}
+	free(rm->v);
+	for (i = 0; i < rm->nlocks; i++)
+		shk_sf_unlock(rm->locks[i].fd);
+	for (i = 0; i < rm->ndirs; i++)
+		close(rm->dirfds[i]);
+	memset(rm, 0, sizeof(*rm));
 }
 
-static void
+/* Keep dirfd open until the removal ends; closes it on failure. */
+static int
+store_rm_keep_dir(const struct shk_ctx *ctx, struct store_rm *rm, const char *path, int dirfd)
+{
+	if (rm->ndirs == RM_DIRS_MAX) {
+		close(dirfd);
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_RANGE, path, 0,
+			     "more than %d store directories: nothing removed", RM_DIRS_MAX);
+		return SHK_ERR_RANGE;
+	}
+	rm->dirfds[rm->ndirs++] = dirfd;
+	return SHK_OK;
+}
+
+/* Lock the directory of dirfd once, however many of its files change:
+ * a second flock(2) of the same lock file would wait for ourselves. */
+static int
+store_rm_lock(const struct shk_ctx *ctx, struct store_rm *rm, const char *path, int dirfd)
+{
+	struct stat st;
+	size_t i;
+	int r;
+
+	if (fstat(dirfd, &st) == -1) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_SYSTEM, path, 0, "fstat: %s",
+			     strerror(errno));
+		return SHK_ERR_SYSTEM;
+	}
+	for (i = 0; i < rm->nlocks; i++)
+		if (rm->locks[i].dev == st.st_dev && rm->locks[i].ino == st.st_ino)
+			return SHK_OK;
+	if (rm->nlocks == RM_DIRS_MAX)
+		return SHK_ERR_RANGE;
+	if ((r = store_lock(ctx, path, dirfd, &rm->locks[rm->nlocks].fd)) != SHK_OK)
+		return r;
+	rm->locks[rm->nlocks].dev = st.st_dev;
+	rm->locks[rm->nlocks].ino = st.st_ino;
+	rm->nlocks++;
+	return SHK_OK;
+}
+
+/* Append a change; takes content. */
+static int
+store_rm_plan(struct store_rm *rm, int dirfd, const char *dirpath, const char *name,
+	      const char *old, char *content, size_t clen, size_t nlines, mode_t mode)
+{
+	struct store_rm_change *c, *nv;
+	size_t ncap;
+
+	if (rm->n == rm->cap) {
+		ncap = rm->cap == 0 ? 8 : 2 * rm->cap;
+		if ((nv = reallocarray(rm->v, ncap, sizeof(*nv))) == NULL) {
+			free(content);
+			return SHK_ERR_NOMEM;
+		}
+		rm->v = nv;
+		rm->cap = ncap;
+	}
+	c = &rm->v[rm->n];
+	memset(c, 0, sizeof(*c));
+	if (asprintf(&c->path, "%s/%s", dirpath, name) == -1) {
+		free(content);
+		return SHK_ERR_NOMEM;
+	}
+	c->dirfd = dirfd;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	if (old != NULL)
+		snprintf(c->old, sizeof(c->old), "%s", old);
+	c->content = content;
+	c->clen = clen;
+	c->nlines = nlines;
+	c->mode = mode;
+	rm->n++;
+	return SHK_OK;
+}
+
+/* Plan the unlinks of the host's plain and hashed files in the ssh2
+ * directory of scope. */
+static int
 store_rm_ssh2(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *host,
 	      unsigned int port, struct store_rm *rm)
 {
@@ -512,62 +638,76 @@ store_rm_ssh2(const struct shk_ctx *ctx, enum shk_store_scope scope, const char 
 	struct shk_error err;
 	const char *names[2];
 	size_t i;
-	int dirfd = -1, lockfd = -1, any, r;
+	int dirfd = -1, any, r;
 
 	memset(&nm, 0, sizeof(nm));
 	memset(&err, 0, sizeof(err));
-	if ((r = store_ssh2_dir(ctx, scope, &d)) != SHK_OK) {
-		store_rm_error(rm, r);
-		return;
-	}
+	if ((r = store_ssh2_dir(ctx, scope, &d)) != SHK_OK)
+		return r;
 	if (d.path == NULL)
-		return;
-	if ((dirfd = store_open_dir(ctx, &d, 0, &r)) == -1) {
-		if (r != SHK_ERR_NOTFOUND)
-			store_rm_error(rm, r);
+		return SHK_OK;
+	/* hostspec.h's limit makes every canonical host fit; checked
+	 * before any file is opened all the same. */
+	if ((r = shk_ssh2_plain_name(host, port, nm.plain, sizeof(nm.plain))) != SHK_OK) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0,
+			     "host \"%s\": too long for a file name: nothing removed",
+			     SHK_ESC(host));
 		goto out;
 	}
-	names[0] = names[1] = NULL;
-	if (shk_ssh2_plain_name(host, port, nm.plain, sizeof(nm.plain)) == SHK_OK)
-		names[0] = nm.plain;
+	if ((dirfd = store_open_dir(ctx, &d, 0, &r)) == -1) {
+		if (r == SHK_ERR_NOTFOUND)
+			r = SHK_OK;
+		goto out;
+	}
+	if ((r = store_rm_keep_dir(ctx, rm, d.path, dirfd)) != SHK_OK)
+		goto out;
+	names[0] = nm.plain;
+	names[1] = NULL;
 	r = shk_sf_salt(dirfd, 0, NULL, salt, NULL, &err);
 	if (r == SHK_OK) {
-		if (shk_ssh2_hashed_name(salt, host, port, nm.hashed, sizeof(nm.hashed)) == SHK_OK)
-			names[1] = nm.hashed;
+		if ((r = shk_ssh2_hashed_name(salt, host, port, nm.hashed, sizeof(nm.hashed))) !=
+		    SHK_OK)
+			goto out;
+		names[1] = nm.hashed;
 	} else if (r != SHK_ERR_NOTFOUND) {
+		/* Removing the plain file alone could leave a hashed one
+		 * that comes back once the salt is mended. */
 		store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
-		shk_log_emit(&ctx->log, SHK_LOG_WARN, r, path, 0,
-			     "%s: hashed files cannot be removed", err.msg);
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0,
+			     "%s: a hashed file for the host cannot be found: nothing removed",
+			     err.msg);
+		goto out;
 	}
 	/* Only a directory that holds a file for the host needs the lock
 	 * (and write access): the salt never changes once made. */
 	for (i = 0, any = 0; i < SHK_ARRAY_SIZE(names); i++)
 		if (names[i] != NULL && shk_sf_stat(dirfd, names[i], NULL, NULL) != SHK_ERR_NOTFOUND)
 			any = 1;
+	r = SHK_OK;
 	if (!any)
 		goto out;
-	if ((r = store_lock(ctx, d.path, dirfd, &lockfd)) != SHK_OK) {
-		store_rm_error(rm, r);
+	if ((r = store_rm_lock(ctx, rm, d.path, dirfd)) != SHK_OK)
 		goto out;
-	}
 	for (i = 0; i < SHK_ARRAY_SIZE(names); i++) {
 		if (names[i] == NULL)
 			continue;
-		store_path(path, sizeof(path), d.path, names[i]);
-		r = shk_sf_unlink(dirfd, names[i], &err);
-		if (r == SHK_OK) {
-			rm->removed++;
-			shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0, "removed");
-		} else if (r != SHK_ERR_NOTFOUND) {
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0, "%s", err.msg);
-			store_rm_error(rm, r);
+		r = shk_sf_stat(dirfd, names[i], NULL, &err);
+		if (r == SHK_ERR_NOTFOUND)
+			continue;
+		if (r != SHK_OK) {
+			store_path(path, sizeof(path), d.path, names[i]);
+			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0, "%s: nothing removed",
+				     err.msg);
+			goto out;
 		}
+		if ((r = store_rm_plan(rm, dirfd, d.path, names[i], NULL, NULL, 0, 1, 0)) !=
+		    SHK_OK)
+			goto out;
 	}
+	r = SHK_OK;
 out:
-	shk_sf_unlock(lockfd);
-	if (dirfd != -1)
-		close(dirfd);
 	free(d.path);
+	return r;
 }
 
 /*
@@ -620,8 +760,9 @@ store_kh_filter(const struct shk_ctx *ctx, const char *path, const char *buf, si
 	return SHK_OK;
 }
 
-/* Remove name from one known_hosts file, keeping FILE.old. */
-static void
+/* Plan the rewrite of one known_hosts file without the lines naming
+ * name, keeping FILE.old. */
+static int
 store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const char *name,
 		 struct store_rm *rm)
 {
@@ -631,7 +772,7 @@ store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const cha
 	struct shk_fmap m;
 	const char *slash;
 	size_t clen = 0, n = 0, len;
-	int dirfd = -1, lockfd = -1, mapped = 0, pass, r;
+	int dirfd = -1, mapped = 0, pass, r;
 
 	memset(&err, 0, sizeof(err));
 	memset(&m, 0, sizeof(m));
@@ -640,8 +781,7 @@ store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const cha
 	    strlen(slash + 1) + 4 >= sizeof(base)) {
 		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_RANGE, f->path, 0,
 			     "cannot be rewritten: bad path");
-		store_rm_error(rm, SHK_ERR_RANGE);
-		return;
+		return SHK_ERR_RANGE;
 	}
 	memcpy(dirpath, f->path, (size_t)(slash - f->path));
 	dirpath[slash - f->path] = '\0';
@@ -654,63 +794,50 @@ store_rm_kh_file(const struct shk_ctx *ctx, const struct store_dir *f, const cha
 	d.path = dirpath;
 	d.anchor = f->anchor;
 	d.mode = f->mode;
-	if ((dirfd = store_open_dir(ctx, &d, 0, &r)) == -1) {
-		if (r != SHK_ERR_NOTFOUND)
-			store_rm_error(rm, r);
-		return;
-	}
+	if ((dirfd = store_open_dir(ctx, &d, 0, &r)) == -1)
+		return r == SHK_ERR_NOTFOUND ? SHK_OK : r;
+	if ((r = store_rm_keep_dir(ctx, rm, dirpath, dirfd)) != SHK_OK)
+		return r;
 	/* A first look without the lock: a file that does not name the
 	 * host needs no lock, so a store one cannot write (the system's,
 	 * for a user) is no error when it has nothing to remove. The
 	 * second pass, under the lock, decides. */
 	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1 && (r = store_lock(ctx, dirpath, dirfd, &lockfd)) != SHK_OK) {
-			store_rm_error(rm, r);
+		if (pass == 1 && (r = store_rm_lock(ctx, rm, dirpath, dirfd)) != SHK_OK)
 			goto out;
-		}
 		if (mapped) {
 			shk_fmap_close(&m);
 			mapped = 0;
 		}
 		SHK_FREE(content);
 		r = shk_sf_map(dirfd, base, &m, &err);
-		if (r == SHK_ERR_NOTFOUND)
+		if (r == SHK_ERR_NOTFOUND) {
+			r = SHK_OK;
 			goto out;
+		}
 		if (r != SHK_OK) {
 			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, f->path, 0, "%s", err.msg);
-			store_rm_error(rm, r);
 			goto out;
 		}
 		mapped = 1;
 		if ((r = store_kh_filter(ctx, f->path, m.data != NULL ? m.data : "", m.len,
-					 name, pass == 1, &content, &clen, &n)) != SHK_OK) {
-			store_rm_error(rm, r);
+					 name, pass == 1, &content, &clen, &n)) != SHK_OK)
 			goto out;
-		}
 		if (n == 0)
 			goto out;
 	}
 	/* The rewritten file keeps the old one's permissions. */
-	if ((r = shk_sf_replace(dirfd, base, content, clen, m.st.st_mode & 07777, old, &err)) !=
-	    SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, f->path, 0, "%s", err.msg);
-		store_rm_error(rm, r);
-		goto out;
-	}
-	shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, f->path, 0,
-		     "%zu line(s) removed; original contents kept in %s.old", n, f->path);
-	rm->removed += n;
+	r = store_rm_plan(rm, dirfd, dirpath, base, old, content, clen, n, m.st.st_mode & 07777);
+	content = NULL;
 out:
 	if (mapped)
 		shk_fmap_close(&m);
 	free(content);
-	shk_sf_unlock(lockfd);
-	if (dirfd != -1)
-		close(dirfd);
+	return r;
 }
 
 /* Every known_hosts file of the scope, resolved as the files module does. */
-static void
+static int
 store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *name,
 	    struct store_rm *rm)
 {
@@ -719,11 +846,11 @@ store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *n
 	char *done[16];
 	struct store_dir f;
 	size_t ndone = 0, i, len;
-	int r, dup;
+	int r = SHK_OK, dup;
 
 	if (v == NULL)
-		return;
-	for (p = v; *p != '\0';) {
+		return SHK_OK;
+	for (p = v; *p != '\0' && r == SHK_OK;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
@@ -732,16 +859,14 @@ store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *n
 		if (len == 0 || (len == 4 && memcmp(w, "none", 4) == 0))
 			continue;
 		if ((r = store_resolve(ctx, key, w, len, scope == SHK_STORE_SYSTEM, &f)) !=
-		    SHK_OK) {
-			store_rm_error(rm, r);
+		    SHK_OK)
 			break;
-		}
 		if (f.path == NULL)
 			continue;
 		for (dup = 0, i = 0; i < ndone; i++)
 			dup |= strcmp(done[i], f.path) == 0;
 		if (!dup)
-			store_rm_kh_file(ctx, &f, name, rm);
+			r = store_rm_kh_file(ctx, &f, name, rm);
 		if (dup || ndone == SHK_ARRAY_SIZE(done))
 			free(f.path);
 		else
@@ -749,6 +874,54 @@ store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *n
 	}
 	for (i = 0; i < ndone; i++)
 		free(done[i]);
+	return r;
+}
+
+/* Make the planned changes: rewrites first, then unlinks; stop at the
+ * first failure. *removed counts the files and lines removed. */
+static int
+store_rm_apply(const struct shk_ctx *ctx, struct store_rm *rm, size_t *removed)
+{
+	struct shk_error err;
+	size_t i, k, ndone = 0;
+	int pass, r;
+
+	*removed = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < rm->n; i++) {
+			struct store_rm_change *c = &rm->v[i];
+
+			if ((c->content == NULL) != (pass == 1))
+				continue;
+			memset(&err, 0, sizeof(err));
+			if (c->content != NULL)
+				r = shk_sf_replace(c->dirfd, c->name, c->content, c->clen, c->mode,
+						   c->old, &err);
+			else
+				r = shk_sf_unlink(c->dirfd, c->name, &err);
+			if (r != SHK_OK) {
+				shk_log_emit(&ctx->log, SHK_LOG_ERR, r, c->path, 0,
+					     "%s: removal stopped with %zu of %zu file(s) "
+					     "changed (-v names them); the others are as they "
+					     "were",
+					     err.msg, ndone, rm->n);
+				for (k = 0; k < rm->n; k++)
+					shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, rm->v[k].path,
+						     0, "%s", rm->v[k].done ? "changed" : "not changed");
+				return r;
+			}
+			c->done = 1;
+			ndone++;
+			*removed += c->nlines;
+			if (c->content != NULL)
+				shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, c->path, 0,
+					     "%zu line(s) removed; original contents kept in %s.old",
+					     c->nlines, SHK_ESC(c->path));
+			else
+				shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, c->path, 0, "removed");
+		}
+	}
+	return SHK_OK;
 }
 
 int
@@ -758,6 +931,7 @@ shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *ho
 	char canon[SHK_HOST_MAX + 1], name[SHK_KH_NAME_MAX];
 	struct shk_error err;
 	struct store_rm rm;
+	size_t n = 0;
 	int r;
 
 	memset(&err, 0, sizeof(err));
@@ -767,16 +941,19 @@ shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *ho
 	if (ctx == NULL || host == NULL || (scope != SHK_STORE_USER && scope != SHK_STORE_SYSTEM))
 		return SHK_ERR_INVAL;
 	if ((r = shk_hostspec_parse(host, port, canon, sizeof(canon), &port, &err)) != SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", host, err.msg);
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", SHK_ESC(host),
+			     err.msg);
 		return r;
 	}
 	if ((r = shk_host_kh_name(canon, port, name, sizeof(name))) != SHK_OK)
 		return r;
-	store_rm_ssh2(ctx, scope, canon, port, &rm);
-	store_rm_kh(ctx, scope, name, &rm);
+	if ((r = store_rm_ssh2(ctx, scope, canon, port, &rm)) == SHK_OK &&
+	    (r = store_rm_kh(ctx, scope, name, &rm)) == SHK_OK)
+		r = store_rm_apply(ctx, &rm, &n);
+	store_rm_free(&rm);
 	if (removed != NULL)
-		*removed = rm.removed;
-	if (rm.error != SHK_OK)
-		return rm.error;
-	return rm.removed > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
+		*removed = n;
+	if (r != SHK_OK)
+		return r;
+	return n > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }

@@ -234,7 +234,7 @@ static const struct {
 	{"policy = warn\npolicy = auto-add", 0, 0, 0, NULL, "policy", "auto-add"},
 	{"policy = warn\nbogus", 0, 1, 2, "expected", "policy", "warn"},
 	/* Unprintable text is not copied into messages. */
-	{"\x1b[31m = 1\n", 0, 1, 1, "unknown key \"?[31m\"", "policy", "ask"},
+	{"\x1b[31m = 1\n", 0, 1, 1, "unknown key \"\\x1b[31m\"", "policy", "ask"},
 };
 
 START_TEST(test_bad_table)

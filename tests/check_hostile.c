@@ -536,7 +536,7 @@ static const struct hostile {
 	{"host ..", b_planted_outside, "..", REFUSED, SHK_ERR_INVAL, 0, "\"..\"", 0},
 	{"host a/../x", b_planted_outside, "a/../x", REFUSED, SHK_ERR_INVAL, 0, "'/'", 0},
 	{"host with newline", b_nothing, "good\nexample", REFUSED, SHK_ERR_INVAL, 0,
-	 "host \"good?example\": white space", 0},
+	 "host \"good\\x0aexample\": white space", 0},
 	{"host with space", b_nothing, "good example", REFUSED, SHK_ERR_INVAL, 0,
 	 "white space", 0},
 	{"host with control character", b_nothing, "good\001example", REFUSED,

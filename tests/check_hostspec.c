@@ -39,6 +39,8 @@ static const struct {
 	/* glibc inet_pton refuses leading zeros: this stays a name. */
 	{"010.1.1.1", 0, "010.1.1.1", 22},
 	{"host_with-under.score", 0, "host_with-under.score", 22},
+	{"-A_1.b-", 0, "-a_1.b-", 22},
+	{"fe80::1%eth0.1_a-b", 0, "fe80::1%eth0.1_a-b", 22},
 	{"a", 1, "a", 1},
 	{"[a]:00022", 0, "a", 22},
 };
@@ -111,7 +113,25 @@ static const struct {
 	{"a:22", 0, SHK_ERR_INVAL, "IPv6"},
 	{"1:2:3", 0, SHK_ERR_INVAL, "IPv6"},
 	{"fe80::1%", 0, SHK_ERR_INVAL, "zone"},
-	{long_name, 0, SHK_ERR_INVAL, "longer"},
+	{long_name, 0, SHK_ERR_INVAL, "longer than 241 bytes"},
+	/* Names known_hosts cannot express as themselves: "!a" would be a
+	 * negation that never matches (issue 10). Only letters, digits,
+	 * '-', '.', '_' (and IP literals) are names. */
+	{"!a", 0, SHK_ERR_INVAL, "'!'"},
+	{"[!a]:2222", 0, SHK_ERR_INVAL, "'!'"},
+	{"a!b", 0, SHK_ERR_INVAL, "'!'"},
+	{"a=b", 0, SHK_ERR_INVAL, "'='"},
+	{"a;b", 0, SHK_ERR_INVAL, "';'"},
+	{"a$b", 0, SHK_ERR_INVAL, "'$'"},
+	{"a~b", 0, SHK_ERR_INVAL, "'~'"},
+	{"a%b", 0, SHK_ERR_INVAL, "'%'"},
+	{"fe80::1%a%b", 0, SHK_ERR_INVAL, "'%'"},
+	{"h\xc3\xa9.example", 0, SHK_ERR_INVAL, "byte 0xc3"},
+	/* A refused spec is quoted escaped and cut, never raw. */
+	{"[a\033[31m\nsshhostkeys: FAKE", 0, SHK_ERR_INVAL,
+	 "missing ']' in \"[a\\x1b[31m\\x0asshhostkeys: FAKE\""},
+	{"[a]\nx", 0, SHK_ERR_INVAL, "after ']' in \"[a]\\x0ax\""},
+	{"a#2\n", 0, SHK_ERR_INVAL, "bad port \"2\\x0a\""},
 };
 
 START_TEST(test_bad)

@@ -172,6 +172,34 @@ blob_field(const struct blob *bl, int i, size_t *len)
 	return bl->b + pos + 4;
 }
 
+/* A blob whose type string holds NUL and ESC bytes is named with them
+ * escaped (it used to show as ""), so check says what is there. */
+START_TEST(test_type_shown_escaped)
+{
+	static const char t[] = "ssh-ed\0\0\033[31m25519";
+	unsigned char k[32];
+	struct blob bl = {{0}, 0};
+	struct shk_error err;
+
+	memset(k, 1, sizeof(k));
+	put_string(&bl, t, sizeof(t) - 1);
+	put_string(&bl, k, sizeof(k));
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(shk_key_check_blob("ssh-ed25519", 11, bl.b, bl.n, NULL, &err),
+			 SHK_ERR_PARSE);
+	ck_assert_str_eq(err.msg, "key blob is of type \"ssh-ed\\x00\\x00\\x1b[31m25519\", not "
+				  "\"ssh-ed25519\"");
+	/* The curve of an EC key, likewise. */
+	bl.n = 0;
+	put_cstr(&bl, "ecdsa-sha2-nistp256");
+	put_string(&bl, "nist\0p256", 9);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(shk_key_check_blob("ecdsa-sha2-nistp256", 19, bl.b, bl.n, NULL, &err),
+			 SHK_ERR_PARSE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "curve \"nist\\x00p256\""));
+}
+END_TEST
+
 START_TEST(test_rsa_rules)
 {
 	struct blob in, out;
@@ -536,6 +564,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_good_keys, 0, SHK_ARRAY_SIZE(good));
 	tcase_add_test(tc, test_bad_keys);
+	tcase_add_test(tc, test_type_shown_escaped);
 	tcase_add_test(tc, test_rsa_rules);
 	tcase_add_test(tc, test_rsa_zeros_canonical);
 	tcase_add_test(tc, test_ec_rules);

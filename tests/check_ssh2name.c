@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,21 +187,24 @@ START_TEST(test_names_too_long)
 	unsigned int port;
 
 	test_salt(salt);
-	/* 255 bytes: the longest DNS name still fits the largest name. */
-	memset(host, 'a', 255);
-	host[255] = '\0';
+	/* SHK_HOST_MAX bytes: the longest host fits the largest name, and
+	 * that name fits a directory entry (NAME_MAX). */
+	memset(host, 'a', SHK_HOST_MAX);
+	host[SHK_HOST_MAX] = '\0';
 	ck_assert_int_eq(shk_ssh2_plain_name(host, 65535, name, SHK_SSH2_PLAIN_NAME_MAX),
 			 SHK_OK);
 	ck_assert_uint_eq(strlen(name), SHK_SSH2_PLAIN_NAME_MAX - 1);
+	ck_assert_uint_le(strlen(name), NAME_MAX);
 	ck_assert_int_eq(shk_ssh2_classify(name, &port, back, sizeof(back)), SHK_SSH2_PLAIN);
 	/* ...but not in a buffer one byte short. */
 	ck_assert_int_eq(shk_ssh2_plain_name(host, 65535, name, SHK_SSH2_PLAIN_NAME_MAX - 1),
 			 SHK_ERR_RANGE);
 	/* A host buffer too small to return the host refuses the name. */
-	ck_assert_int_eq(shk_ssh2_classify(name, &port, back, 255), SHK_SSH2_OTHER);
-	/* 256 bytes is no host at all. */
-	memset(host, 'a', 256);
-	host[256] = '\0';
+	ck_assert_int_eq(shk_ssh2_classify(name, &port, back, SHK_HOST_MAX), SHK_SSH2_OTHER);
+	/* One byte more is no host at all (these names used to pass here
+	 * and then fail with "File name too long"). */
+	memset(host, 'a', SHK_HOST_MAX + 1);
+	host[SHK_HOST_MAX + 1] = '\0';
 	ck_assert_int_eq(shk_ssh2_plain_name(host, 22, name, sizeof(name)), SHK_ERR_RANGE);
 	ck_assert_int_eq(shk_ssh2_hashed_name(salt, host, 22, name, sizeof(name)),
 			 SHK_ERR_RANGE);

@@ -50,6 +50,45 @@ START_TEST(test_strings)
 }
 END_TEST
 
+START_TEST(test_escape)
+{
+	char out[SHK_ESC_SIZE], small[12], *big;
+
+	ck_assert_str_eq(shk_escape("host-1.example", 14, out, sizeof(out)), "host-1.example");
+	/* The forged-line attack: ESC and newline become visible, so the
+	 * result is one line with no control byte in it. */
+	ck_assert_str_eq(SHK_ESC("a\033[31mred\nsshhostkeys: FAKE"),
+			 "a\\x1b[31mred\\x0asshhostkeys: FAKE");
+	/* Backslash doubled (so "\\x41" cannot pass for an escape), DEL,
+	 * non-ASCII and an embedded NUL (counted input) escaped. */
+	ck_assert_str_eq(shk_escape("\\\x7f\xc3\xa9\0z", 6, out, sizeof(out)),
+			 "\\\\\\x7f\\xc3\\xa9\\x00z");
+	ck_assert_str_eq(shk_escape("", 0, out, sizeof(out)), "");
+	/* Cut at SHK_ESC_INPUT_MAX input bytes, marked. */
+	big = malloc(65536);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', 65536);
+	shk_escape(big, 65536, out, sizeof(out));
+	ck_assert_uint_eq(strlen(out), SHK_ESC_INPUT_MAX + 3);
+	ck_assert_str_eq(out + SHK_ESC_INPUT_MAX, "...");
+	/* Exactly SHK_ESC_INPUT_MAX bytes: whole, no marker. */
+	shk_escape(big, SHK_ESC_INPUT_MAX, out, sizeof(out));
+	ck_assert_uint_eq(strlen(out), SHK_ESC_INPUT_MAX);
+	/* All escaped at the limit still fits SHK_ESC_SIZE. */
+	memset(big, '\n', 65536);
+	shk_escape(big, 65536, out, sizeof(out));
+	ck_assert_uint_eq(strlen(out), 4 * SHK_ESC_INPUT_MAX + 3);
+	free(big);
+	/* A small buffer cuts sooner, never inside an escape. */
+	ck_assert_str_eq(shk_escape("abcdefghijklmnop", 16, small, sizeof(small)), "abcdefgh...");
+	ck_assert_str_eq(shk_escape("ab\ncdefgh", 9, small, sizeof(small)), "ab\\x0acd...");
+	ck_assert_str_eq(shk_escape("\n\n\n", 3, small, sizeof(small)), "\\x0a\\x0a...");
+	ck_assert_str_eq(shk_escape("abcdefghijk", 11, small, sizeof(small)), "abcdefghijk");
+	ck_assert_str_eq(shk_escape("\n", 1, small, 4), "...");
+	ck_assert_str_eq(shk_escape("x", 1, small, 3), "");
+}
+END_TEST
+
 static char seen[512];
 
 static void
@@ -72,6 +111,9 @@ START_TEST(test_log_format)
 	ck_assert_str_eq(seen, "plain");
 	shk_log_error(&log, SHK_LOG_ERR, "k", &err);
 	ck_assert_str_eq(seen, "k:12: bad key");
+	/* A file name someone typed cannot forge a second line. */
+	shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_PARSE, "k\nsshhostkeys: x", 2, "bad");
+	ck_assert_str_eq(seen, "k\\x0asshhostkeys: x:2: bad");
 	/* No sink: nothing happens, nothing crashes. */
 	shk_log_emit(NULL, SHK_LOG_ERR, 0, NULL, 0, "dropped");
 }
@@ -193,6 +235,7 @@ main(void)
 
 	tcase_add_test(tc, test_error_set);
 	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_log_format);
 	tcase_add_test(tc, test_digests);
 	tcase_add_test(tc, test_fmap);

@@ -17,6 +17,7 @@
 #include <sys/auxv.h>
 
 #include "cli.h"
+#include "shk.h"
 #include "log.h"
 
 static void
@@ -56,7 +57,7 @@ void
 cli_log(void *arg, const struct shk_diag *d)
 {
 	const struct cli *cli = arg;
-	char buf[2048];
+	char buf[4096];
 
 	if (d->level > SHK_LOG_WARN + (cli != NULL ? cli->verbose : 0))
 		return;
@@ -175,7 +176,7 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 			return rc;
 		}
 	}
-	cli_error("unknown command \"%s\"", argv[0]);
+	cli_error("unknown command \"%s\"", SHK_ESC(argv[0]));
 	usage(stderr);
 	return CLI_EXIT_ERROR;
 }

@@ -122,7 +122,7 @@ cmd_fingerprint(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "bubblebabble") == 0)
 				st.kind = SHK_FP_BUBBLEBABBLE;
 			else {
-				cli_error("unknown fingerprint kind \"%s\"", optarg);
+				cli_error("unknown fingerprint kind \"%s\"", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;

@@ -9,6 +9,7 @@
 
 #include "base64.h"
 #include "cli.h"
+#include "shk.h"
 #include "hostspec.h"
 
 static const char *
@@ -79,7 +80,7 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 		switch (c) {
 		case 'p':
 			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", optarg);
+				cli_error("bad port \"%s\"", SHK_ESC(optarg));
 				return -1;
 			}
 			break;
@@ -106,8 +107,9 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 int
 cmd_lookup(struct cli *cli, int argc, char **argv)
 {
-	char name[SHK_KH_NAME_MAX], *host = NULL;
+	char name[SHK_KH_NAME_MAX], host[SHK_HOST_MAX + 1];
 	struct shk_keylist *kl = NULL;
+	struct shk_error err;
 	struct lookup_opts o;
 	struct shk_ctx *ctx;
 	unsigned int port;
@@ -115,8 +117,9 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 
 	if (parse_lookup_opts(argc, argv, 0, &o) != 0)
 		return CLI_EXIT_ERROR;
-	if ((r = shk_host_parse(o.host, o.port, &host, &port)) != SHK_OK) {
-		cli_error("bad host \"%s\": %s", o.host, shk_strerror(r));
+	memset(&err, 0, sizeof(err));
+	if (shk_hostspec_parse(o.host, o.port, host, sizeof(host), &port, &err) != SHK_OK) {
+		cli_error("bad host \"%s\": %s", SHK_ESC(o.host), err.msg);
 		return CLI_EXIT_ERROR;
 	}
 	if (shk_host_kh_name(host, port, name, sizeof(name)) != SHK_OK ||
@@ -124,7 +127,7 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 		goto out;
 	r = shk_lookup(ctx, host, port, o.type, &kl);
 	if (r != SHK_OK && r != SHK_ERR_NOTFOUND) {
-		cli_error("lookup of %s failed: %s", o.host, shk_strerror(r));
+		cli_error("lookup of %s failed: %s", SHK_ESC(o.host), shk_strerror(r));
 		goto out;
 	}
 	if (print_keylist(name, kl, cli->verbose) != 0)
@@ -133,7 +136,6 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 	rc = r == SHK_OK ? 0 : 1;
 out:
 	shk_keylist_free(kl);
-	free(host);
 	return rc;
 }
 
@@ -169,7 +171,7 @@ cmd_known_hosts(struct cli *cli, int argc, char **argv)
 	 * types must reach ssh as such, or ssh would take it for new. */
 	r = shk_lookup(ctx, o.host, o.port, NULL, &kl);
 	if (r != SHK_OK && r != SHK_ERR_NOTFOUND) {
-		cli_error("lookup of %s failed: %s", o.host, shk_strerror(r));
+		cli_error("lookup of %s failed: %s", SHK_ESC(o.host), shk_strerror(r));
 		goto out;
 	}
 	if (print_keylist(o.host, kl, 0) != 0)

@@ -248,7 +248,7 @@ parse_types(struct scan *sc, const char *list)
 			if (strcmp(w, scan_types[i].word) == 0)
 				break;
 		if (i == SHK_ARRAY_SIZE(scan_types) || sc->ntypes == SCAN_MAX_TYPES) {
-			cli_error("unknown key type \"%s\" (rsa, ecdsa, ed25519, dsa)", w);
+			cli_error("unknown key type \"%s\" (rsa, ecdsa, ed25519, dsa)", SHK_ESC(w));
 			r = -1;
 			break;
 		}
@@ -354,8 +354,9 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	struct scan sc;
 	unsigned int port = 0;
 	size_t i, j, nthreads = 0;
-	char *end;
-	int c, r, dry = 0, with_ips = 0, failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
+	char *end, canon[SHK_HOST_MAX + 1];
+	struct shk_error err;
+	int c, dry = 0, with_ips = 0, failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.timeout = SCAN_DEFAULT_TIMEOUT;
@@ -365,7 +366,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", optarg);
+				cli_error("bad port \"%s\"", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
@@ -378,7 +379,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 			sc.timeout = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || end == optarg || sc.timeout < 1 ||
 			    sc.timeout > 3600) {
-				cli_error("bad timeout \"%s\" (1 to 3600 seconds)", optarg);
+				cli_error("bad timeout \"%s\" (1 to 3600 seconds)", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
@@ -390,13 +391,13 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_STORE:
 			if (cli_parse_scope(optarg, &scope) != 0) {
-				cli_error("bad --store \"%s\" (user or system)", optarg);
+				cli_error("bad --store \"%s\" (user or system)", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
 		case OPT_FORMAT:
 			if (cli_parse_format(optarg, &format) != 0) {
-				cli_error("bad --format \"%s\" (plain or hashed)", optarg);
+				cli_error("bad --format \"%s\" (plain or hashed)", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
@@ -418,9 +419,14 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	 * usage error, not a failed host. */
 	for (i = 0; i < sc.nhosts; i++) {
 		sc.hosts[i].spec = argv[optind + (int)i];
-		if ((r = shk_host_parse(sc.hosts[i].spec, port, &sc.hosts[i].host,
-					&sc.hosts[i].port)) != SHK_OK) {
-			cli_error("bad host \"%s\": %s", sc.hosts[i].spec, shk_strerror(r));
+		memset(&err, 0, sizeof(err));
+		if (shk_hostspec_parse(sc.hosts[i].spec, port, canon, sizeof(canon),
+				       &sc.hosts[i].port, &err) != SHK_OK) {
+			cli_error("bad host \"%s\": %s", SHK_ESC(sc.hosts[i].spec), err.msg);
+			goto out;
+		}
+		if ((sc.hosts[i].host = strdup(canon)) == NULL) {
+			cli_error("out of memory");
 			goto out;
 		}
 		if (sc.hosts[i].port == 0)
@@ -454,12 +460,13 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		struct scan_host *h = &sc.hosts[i];
 
 		if (h->nkeys == 0) {
-			cli_error("%s: %s", h->spec, h->error != NULL ? h->error : "no keys");
+			/* libssh's error can quote what the server sent. */
+			cli_error("%s: %s", h->spec, h->error != NULL ? SHK_ESC(h->error) : "no keys");
 			failed = 1;
 			continue;
 		}
 		if (h->banner != NULL && cli->verbose > 0)
-			fprintf(stderr, "# %s:%u %s\n", h->host, h->port, h->banner);
+			fprintf(stderr, "# %s:%u %s\n", h->host, h->port, SHK_ESC(h->banner));
 		print_host(h);
 		if (!dry && store_host(cli, ctx, h, scope, format, with_ips) != 0)
 			failed = 1;

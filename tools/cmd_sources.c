@@ -9,6 +9,7 @@
 #include <sshhostkeys/module.h>
 
 #include "cli.h"
+#include "shk.h"
 
 static const char *
 nss_status_name(int st)
@@ -35,11 +36,11 @@ print_answer(struct shk_ctx *ctx, const char *source, const char *host)
 
 	r = shk_lookup_source(ctx, source, host, 0, NULL, &kl, &st);
 	if (r != SHK_OK && r != SHK_ERR_MODULE) {
-		printf("  %s: error: %s\n", host, shk_strerror(r));
+		printf("  %s: error: %s\n", SHK_ESC(host), shk_strerror(r));
 		shk_keylist_free(kl);
 		return;
 	}
-	printf("  %s: %s, %zu key%s\n", host, nss_status_name(st), kl->count,
+	printf("  %s: %s, %zu key%s\n", SHK_ESC(host), nss_status_name(st), kl->count,
 	       kl->count == 1 ? "" : "s");
 	for (i = 0; i < kl->count; i++) {
 		const struct shk_hostkey *k = &kl->keys[i];

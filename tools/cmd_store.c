@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "shk.h"
 #include "hostspec.h"
 #include "key.h"
 #include "keyfile.h"
@@ -56,7 +57,7 @@ store_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 		switch (c) {
 		case 'p':
 			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("%s: bad port \"%s\"", argv[0], optarg);
+				cli_error("%s: bad port \"%s\"", argv[0], SHK_ESC(optarg));
 				return -1;
 			}
 			break;
@@ -105,14 +106,14 @@ read_all(const char *path, char **out, size_t *outlen)
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		cli_error("%s: %s", path, strerror(errno));
+		cli_error("%s: %s", SHK_ESC(path), strerror(errno));
 		return -1;
 	}
 	for (;;) {
 		if (len == cap) {
 			cap = cap == 0 ? 65536 : 2 * cap;
 			if ((nb = realloc(buf, cap)) == NULL) {
-				cli_error("%s: out of memory", path);
+				cli_error("%s: out of memory", SHK_ESC(path));
 				r = -1;
 				break;
 			}
@@ -122,7 +123,7 @@ read_all(const char *path, char **out, size_t *outlen)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			cli_error("%s: %s", path, strerror(errno));
+			cli_error("%s: %s", SHK_ESC(path), strerror(errno));
 			r = -1;
 			break;
 		}
@@ -188,13 +189,14 @@ read_key_arg(struct cli *cli, const char *arg, struct keyvec *kv)
 {
 	struct shk_log log = {cli_log, cli};
 	struct shk_key *key = NULL;
-	char *buf = NULL;
+	char *buf = NULL, shown[48];
 	size_t len, before = kv->n;
 	int r;
 
 	if (strchr(arg, ' ') != NULL) {
 		if ((r = shk_key_parse(arg, strlen(arg), &key)) != SHK_OK) {
-			cli_error("\"%.40s...\": not a public key: %s", arg, shk_strerror(r));
+			cli_error("\"%s\": not a public key: %s",
+				  shk_escape(arg, strlen(arg), shown, sizeof(shown)), shk_strerror(r));
 			return -1;
 		}
 		if (keyvec_push(kv, key) != SHK_OK) {
@@ -209,11 +211,11 @@ read_key_arg(struct cli *cli, const char *arg, struct keyvec *kv)
 			      keyvec_cb, kv, NULL);
 	free(buf);
 	if (r != SHK_OK) {
-		cli_error("%s: %s", arg, shk_strerror(r));
+		cli_error("%s: %s", SHK_ESC(arg), shk_strerror(r));
 		return -1;
 	}
 	if (kv->n == before) {
-		cli_error("%s: no public key found", arg);
+		cli_error("%s: no public key found", SHK_ESC(arg));
 		return -1;
 	}
 	return 0;
@@ -243,10 +245,11 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	r = shk_store_add(ctx, o.scope, o.format, argv[i], o.port,
 			  (const struct shk_key *const *)kv.v, kv.n, &added);
 	if (r != SHK_OK) {
-		cli_error("add %s: %s", argv[i], shk_strerror(r));
+		cli_error("add %s: %s", SHK_ESC(argv[i]), shk_strerror(r));
 		goto out;
 	}
-	printf("%s: %zu key(s) added, %zu already present\n", argv[i], added, kv.n - added);
+	printf("%s: %zu key(s) added, %zu already present\n", SHK_ESC(argv[i]), added,
+	       kv.n - added);
 	rc = added > 0 ? 0 : CLI_EXIT_NOTHING;
 out:
 	keyvec_free(&kv);
@@ -269,14 +272,15 @@ cmd_remove(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_ERROR;
 	r = shk_store_remove(ctx, o.scope, argv[i], o.port, &removed);
 	if (r == SHK_ERR_NOTFOUND) {
-		printf("%s: not found in the %s store\n", argv[i],
+		printf("%s: not found in the %s store\n", SHK_ESC(argv[i]),
 		       o.scope == SHK_STORE_SYSTEM ? "system" : "user");
 		return CLI_EXIT_NOTHING;
 	}
 	if (removed > 0)
-		printf("%s: %zu entr%s removed\n", argv[i], removed, removed == 1 ? "y" : "ies");
+		printf("%s: %zu entr%s removed\n", SHK_ESC(argv[i]), removed,
+		       removed == 1 ? "y" : "ies");
 	if (r != SHK_OK) {
-		cli_error("remove %s: %s", argv[i], shk_strerror(r));
+		cli_error("remove %s: %s", SHK_ESC(argv[i]), shk_strerror(r));
 		return CLI_EXIT_ERROR;
 	}
 	return 0;
@@ -307,7 +311,8 @@ imp_skip(struct imp *im, unsigned long *counter, unsigned long line, const char 
 {
 	(*counter)++;
 	if (im->cli->verbose > 0)
-		fprintf(stderr, "sshhostkeys: %s:%lu: skipped: %s\n", im->file, line, why);
+		fprintf(stderr, "sshhostkeys: %s:%lu: skipped: %s\n", SHK_ESC(im->file), line,
+			SHK_ESC(why));
 }
 
 static int
@@ -453,7 +458,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	shk_kh_foreach(buf != NULL ? buf : "", len, imp_line, &im);
 	if (im.nomem) {
-		cli_error("%s: out of memory", im.file);
+		cli_error("%s: out of memory", SHK_ESC(im.file));
 		goto out;
 	}
 	if ((ctx = cli_ctx(cli)) == NULL)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "shk.h"
 
 /* Whether a command-line word looks like a key type rather than a file. */
 static int
@@ -109,8 +110,8 @@ print_verdict(const char *host, const struct shk_key *key, const struct shk_veri
 
 	if (shk_key_fingerprint(key, SHK_FP_SHA256, &fp) != SHK_OK)
 		fp = NULL;
-	printf("%s: %s %s for %s\n", shk_verdict_name(v->verdict), key->type,
-	       fp != NULL ? fp : "?", host);
+	printf("%s: %s %s for %s\n", shk_verdict_name(v->verdict), SHK_ESC(key->type),
+	       fp != NULL ? fp : "?", SHK_ESC(host));
 	free(fp);
 	switch (v->verdict) {
 	case SHK_VERDICT_MATCH:
@@ -167,7 +168,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", optarg);
+				cli_error("bad port \"%s\"", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
@@ -175,7 +176,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			if (parse_policy(optarg, &pp.policy) != 0) {
 				cli_error("unknown policy \"%s\" (strict, accept-new, auto-add, "
 					  "warn, ask, default)",
-					  optarg);
+					  SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			with_policy = 1;
@@ -185,13 +186,13 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_STORE:
 			if (cli_parse_scope(optarg, &pp.scope) != 0) {
-				cli_error("bad --store \"%s\" (user or system)", optarg);
+				cli_error("bad --store \"%s\" (user or system)", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
 		case OPT_FORMAT:
 			if (cli_parse_format(optarg, &pp.format) != 0) {
-				cli_error("bad --format \"%s\" (plain or hashed)", optarg);
+				cli_error("bad --format \"%s\" (plain or hashed)", SHK_ESC(optarg));
 				return CLI_EXIT_ERROR;
 			}
 			break;
@@ -223,7 +224,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (!with_policy) {
 		if ((r = shk_verify(ctx, argv[optind], port, key, &v)) != SHK_OK) {
-			cli_error("cannot verify %s: %s", argv[optind], shk_strerror(r));
+			cli_error("cannot verify %s: %s", SHK_ESC(argv[optind]), shk_strerror(r));
 			goto out;
 		}
 		print_verdict(argv[optind], key, v);
@@ -235,7 +236,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	fflush(stdout);
 	if ((r = shk_check_host_key(ctx, argv[optind], port, key, &pp, &decision, &v)) !=
 	    SHK_OK) {
-		cli_error("cannot check %s: %s", argv[optind], shk_strerror(r));
+		cli_error("cannot check %s: %s", SHK_ESC(argv[optind]), shk_strerror(r));
 		goto out;
 	}
 	print_verdict(argv[optind], key, v);

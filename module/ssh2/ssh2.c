@@ -28,6 +28,7 @@
 #include "cachefile.h"
 #include "carve.h"
 #include "fmap.h"
+#include "hostspec.h"
 #include "keyfile.h"
 #include "log.h"
 #include "shk.h"
@@ -922,7 +923,8 @@ static int
 ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
 		   const struct shk_log *log, struct ssh2_names *nm)
 {
-	char host[SHK_SSH2_PLAIN_NAME_MAX];
+	char host[SHK_SSH2_PLAIN_NAME_MAX], canon[SHK_HOST_MAX + 1];
+	struct shk_error err;
 	struct dirent *de;
 	unsigned int port;
 	DIR *dp;
@@ -938,9 +940,20 @@ ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
 		close(dirfd);
 		return SHK_OK;
 	}
-	while (r == SHK_OK && (de = readdir(dp)) != NULL)
-		if (shk_ssh2_classify(de->d_name, &port, host, sizeof(host)) == SHK_SSH2_PLAIN)
-			r = ssh2_names_add(nm, host, port);
+	while (r == SHK_OK && (de = readdir(dp)) != NULL) {
+		if (shk_ssh2_classify(de->d_name, &port, host, sizeof(host)) != SHK_SSH2_PLAIN)
+			continue;
+		/* A file made by hand can name what no host is ("!a", "*"):
+		 * exported as is, it would become a known_hosts pattern or a
+		 * negation. Only names shk_host_canon() takes are names. */
+		memset(&err, 0, sizeof(err));
+		if (shk_host_canon(host, strlen(host), canon, sizeof(canon), &err) != SHK_OK) {
+			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, d->path, 0,
+				     "%s: %s: skipped", SHK_ESC(de->d_name), err.msg);
+			continue;
+		}
+		r = ssh2_names_add(nm, host, port);
+	}
 	closedir(dp);
 	close(dirfd);
 	return r;
