@@ -184,4 +184,29 @@ if command -v script >/dev/null 2>&1; then
 	expect_rc 0 "every imported host found" cli lookup host300.example.net
 fi
 expect_rc 0 "check is clean after everything" cli check
+
+# ---- a lost salt ----
+# keys_* files named with a salt that is gone: a hashed write must not
+# make a new salt, which would orphan them while check says nothing.
+export HOME=$TMPROOT/home-nosalt
+LD=$HOME/.ssh2/hostkeys
+mkdir -p "$HOME"
+expect_rc 0 "lost salt: a hashed host" cli add --format hashed old.example "$K/ka.pub"
+rm "$LD/salt"
+ls -A "$LD" >"$TMPROOT/before"
+err=$(cli add --format hashed new.example "$K/kb.pub" 2>&1 >/dev/null)
+rc=$?
+check "lost salt: hashed add exits 2" test "$rc" = 2
+check "lost salt: says so, on the directory" grep -qF "$LD: hashed files but no salt:" <<<"$err"
+echo "new.example $(pub kb)" >"$TMPROOT/imp-nosalt"
+expect_rc 2 "lost salt: hashed import exits 2" cli import --format hashed "$TMPROOT/imp-nosalt"
+ls -A "$LD" >"$TMPROOT/after"
+check "lost salt: nothing written" cmp -s "$TMPROOT/before" "$TMPROOT/after"
+err=$(cli check 2>&1)
+rc=$?
+check "lost salt: check exits 1" test "$rc" = 1
+check "lost salt: check names the missing salt" grep -qF "$LD/salt: missing while 1 hashed file(s) exist" <<<"$err"
+rm "$LD"/keys_*
+expect_rc 0 "no hashed files left: a new salt is made" cli add --format hashed new.example "$K/kb.pub"
+check "new salt written" test -s "$LD/salt"
 t_done
