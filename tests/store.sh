@@ -176,6 +176,15 @@ check "import -v names the bad key" grep -qF "$IMP:11: skipped" <<<"$err"
 expect_rc 0 "import --store system --format plain" cli import --store system --format plain "$IMP"
 check "system plain files" test -f "$SD/key_2222_server3.example.com.pub"
 expect_rc 2 "import of a missing file" cli import "$TMPROOT/nothere"
+# One line of a million names, all "a" but the last: two hosts, each
+# written once with its one key; a name repeated in a line adds nothing
+# (before: a million entries, a million copies of the key for "a", and
+# "already present 1048575"; the 64 MiB line took 2.3 GB and failed).
+{ yes a, | head -n $((1024 * 1024)) | tr -d '\n'; echo "goodhost $(pub kc)"; } >"$TMPROOT/aline"
+out=$(cli import --format plain - <"$TMPROOT/aline" 2>&1)
+check "import of a million names from stdin" test "$out" = "added 2, already present 0, skipped 0 (hashed 0, patterns 0, markers 0, invalid 0)" || echo "got: $out"
+check "import of a million names: the repeated name" test "$(cli lookup a)" = "a $(pub kc)"
+check "import of a million names: the last name" test "$(cli lookup goodhost)" = "goodhost $(pub kc)"
 # A terminal gets a progress line for a large file.
 if command -v script >/dev/null 2>&1; then
 	for i in $(seq 1 300); do echo "host$i.example.net $(pub ka)"; done > "$TMPROOT/big"
