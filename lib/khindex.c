@@ -32,6 +32,9 @@
 /* The unit of lazy verification: each block of everything after the
  * block sums has its own checksum, checked when a lookup first reads it. */
 #define KHX_BLOCK 4096
+/* The index may not outgrow the file by more than this (shk_khx_bound):
+ * room for the index of a small file indexed with SSHHOSTKEYS_KH_INDEX=force. */
+#define KHX_BOUND_SLACK (1024 * 1024)
 
 struct khx_hdr {
 	char magic[8];
@@ -240,15 +243,34 @@ shk_khx_fresh(const struct shk_khx *x, const struct stat *st)
 
 /* ---- build ------------------------------------------------------------- */
 
+size_t
+shk_khx_bound(size_t len)
+{
+	return len > SIZE_MAX - KHX_BOUND_SLACK ? SIZE_MAX : len + KHX_BOUND_SLACK;
+}
+
 struct builder {
 	const char *data;
 	struct khx_rec *rec;
 	struct khx_name *names;
 	uint32_t *always;
 	struct khx_hashed *hashed;
-	size_t nrec, nnames, nalways, nhashed, cap, namecap;
+	size_t nrec, nnames, nalways, nhashed, cap, hashcap, namecap;
+	/* What the index would take so far (a name's bucket counted at its
+	 * least), against shk_khx_bound: past it the build stops, so a
+	 * line of millions of one-letter names costs neither the memory
+	 * nor the index it would need (docs/performance.md). */
+	size_t bytes, limit;
 	int err;
 };
+
+/* Count n more bytes of index; SHK_ERR_RANGE once past the bound. */
+static int
+grow(struct builder *b, size_t n)
+{
+	b->bytes += n;
+	return b->bytes > b->limit ? SHK_ERR_RANGE : SHK_OK;
+}
 
 static int
 add_name(struct builder *b, const char *s, size_t len, uint32_t rec)
@@ -282,6 +304,10 @@ add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 
 	if (hostslen < 3 || memcmp(hosts, "|1|", 3) != 0)
 		return 0;
+	if (b->nhashed == b->hashcap || grow(b, sizeof(*e)) != SHK_OK) {
+		b->err = SHK_ERR_RANGE;
+		return 0;
+	}
 	s = hosts + 3;
 	if ((bar = memchr(s, '|', hostslen - 3)) == NULL)
 		return 0;
@@ -310,27 +336,35 @@ add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 
 /* 1 when every name of the list went into the table; 0 when the line
  * needs the real matcher at every lookup (wildcards, negation, empty or
- * over-long sub-patterns). */
+ * over-long sub-patterns). The names are counted against the bound
+ * before any is stored, so an over-long list costs one pass over it. */
 static int
 add_plain(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 {
-	size_t i, start, save = b->nnames;
+	size_t i, start, n = 0;
+	int r;
 
-	for (i = 0; i < hostslen; i++) {
-		if (hosts[i] == '*' || hosts[i] == '?' || hosts[i] == '!')
+	/* memchr, not a loop over the bytes: a host list may be megabytes. */
+	if (memchr(hosts, '*', hostslen) != NULL || memchr(hosts, '?', hostslen) != NULL ||
+	    memchr(hosts, '!', hostslen) != NULL)
+		return 0;
+	for (i = 0; i <= hostslen; i++, n++) {
+		start = i;
+		while (i < hostslen && hosts[i] != ',')
+			i++;
+		if (i == start || i - start >= SUBPATTERN_MAX - 1)
 			return 0;
+	}
+	if ((r = grow(b, n * (sizeof(struct khx_name) + sizeof(uint32_t)))) != SHK_OK) {
+		b->err = r;
+		return 0;
 	}
 	for (i = 0; i <= hostslen; i++) {
 		start = i;
 		while (i < hostslen && hosts[i] != ',')
 			i++;
-		if (i == start || i - start >= SUBPATTERN_MAX - 1) {
-			b->nnames = save;
-			return 0;
-		}
-		if (add_name(b, hosts + start, i - start, rec) != SHK_OK) {
-			b->err = SHK_ERR_NOMEM;
-			b->nnames = save;
+		if ((r = add_name(b, hosts + start, i - start, rec)) != SHK_OK) {
+			b->err = r;
 			return 0;
 		}
 	}
@@ -345,7 +379,8 @@ build_line(const struct shk_kh_line *line, void *arg)
 
 	if (line->status == SHK_KH_COMMENT)
 		return 0;
-	if (b->nrec == b->cap || line->lineno > UINT32_MAX || line->rawlen > UINT32_MAX) {
+	if (b->nrec == b->cap || line->lineno > UINT32_MAX || line->rawlen > UINT32_MAX ||
+	    grow(b, sizeof(*b->rec)) != SHK_OK) {
 		b->err = SHK_ERR_RANGE;
 		return 1;
 	}
@@ -361,6 +396,10 @@ build_line(const struct shk_kh_line *line, void *arg)
 			return 0;
 		if (b->err != 0)
 			return 1;
+	}
+	if (grow(b, sizeof(*b->always)) != SHK_OK) {
+		b->err = SHK_ERR_RANGE;
+		return 1;
 	}
 	b->always[b->nalways++] = rec;
 	return 0;
@@ -390,10 +429,15 @@ shk_khx_build(const char *data, size_t len, const struct stat *st, struct shk_kh
 		r = SHK_ERR_RANGE;
 		goto out;
 	}
-	b.cap = lines;
-	if ((b.rec = calloc(lines, sizeof(*b.rec))) == NULL ||
-	    (b.always = calloc(lines, sizeof(*b.always))) == NULL ||
-	    (b.hashed = calloc(lines, sizeof(*b.hashed))) == NULL)
+	/* No more records or hashed entries than the bound leaves room for
+	 * (a file of empty lines does not reserve a record per line). */
+	b.limit = shk_khx_bound(len);
+	b.cap = lines < b.limit / sizeof(*b.rec) + 1 ? lines : b.limit / sizeof(*b.rec) + 1;
+	b.hashcap = lines < b.limit / sizeof(*b.hashed) + 1 ? lines
+							   : b.limit / sizeof(*b.hashed) + 1;
+	if ((b.rec = calloc(b.cap, sizeof(*b.rec))) == NULL ||
+	    (b.always = calloc(b.cap, sizeof(*b.always))) == NULL ||
+	    (b.hashed = calloc(b.hashcap, sizeof(*b.hashed))) == NULL)
 		goto out;
 	if (data != NULL)
 		shk_kh_foreach(data, len, build_line, &b);
@@ -406,6 +450,10 @@ shk_khx_build(const char *data, size_t len, const struct stat *st, struct shk_kh
 	if ((r = khx_layout((uint32_t)b.nrec, nbuckets, (uint32_t)b.nnames, (uint32_t)b.nalways,
 			    (uint32_t)b.nhashed, &lo)) != SHK_OK)
 		goto out;
+	if (lo.total > b.limit) {
+		r = SHK_ERR_RANGE;
+		goto out;
+	}
 	r = SHK_ERR_NOMEM;
 	if ((x = calloc(1, sizeof(*x))) == NULL || (x->img = calloc(1, lo.total)) == NULL ||
 	    (fill = calloc((size_t)nbuckets + 1, sizeof(*fill))) == NULL)
@@ -594,6 +642,13 @@ shk_khx_load(const char *dir, const struct stat *st, uid_t euid, struct shk_khx 
 		goto out;
 	if ((uintmax_t)ist.st_size < sizeof(h) || (uintmax_t)ist.st_size > SIZE_MAX) {
 		r = shk_error_set(err, SHK_ERR_PARSE, 0, "%s/%s: truncated", dir, name);
+		goto out;
+	}
+	/* The bound holds for an index on disk too (one written before
+	 * there was a bound): a lookup would page through it. */
+	if ((uintmax_t)ist.st_size > (uintmax_t)shk_khx_bound((size_t)st->st_size)) {
+		r = shk_error_set(err, SHK_ERR_RANGE, 0, "%s/%s: larger than the bound", dir,
+				  name);
 		goto out;
 	}
 	/* Stale is the common case: tell it from the header alone. */

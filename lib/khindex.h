@@ -41,10 +41,18 @@ struct shk_khx;
 /*
  * Build the index of data[0..len), the content of the file described by
  * st. *out is the caller's (shk_khx_free). SHK_OK or SHK_ERR_NOMEM;
- * SHK_ERR_RANGE for files beyond the format's limits (4 Gi lines).
+ * SHK_ERR_RANGE for files beyond the format's limits (4 Gi lines) or
+ * whose index would exceed shk_khx_bound(len): the build stops there,
+ * and the caller scans the file instead.
  */
 int shk_khx_build(const char *data, size_t len, const struct stat *st,
 		  struct shk_khx **out);
+
+/* The largest index of a file of len bytes: len + 1 MiB. Beyond it a
+ * file is not indexed (an index is not built, written or loaded), so
+ * that input cannot amplify itself into the cache or into memory: short
+ * names and short lines are what make an index large. */
+size_t shk_khx_bound(size_t len);
 
 /* The cache file's name for st: "kh-<dev>-<ino>.idx" in hex. */
 int shk_khx_name(const struct stat *st, char *out, size_t outcap);
@@ -54,7 +62,8 @@ int shk_khx_name(const struct stat *st, char *out, size_t outcap);
  * process running as euid. SHK_OK; SHK_ERR_NOTFOUND (no index, or one for
  * another version of the file: stale); SHK_ERR_UNTRUSTED (dir or index
  * owned by someone else, or writable by group or others); SHK_ERR_PARSE
- * (corrupt: err says what failed); SHK_ERR_SYSTEM. Never follows a
+ * (corrupt: err says what failed); SHK_ERR_RANGE (larger than
+ * shk_khx_bound of the file); SHK_ERR_SYSTEM. Never follows a
  * symbolic link for the index. Only the header and the block sums are
  * checked here; a query that reads a block whose sum or content is wrong
  * returns SHK_ERR_PARSE (shk_khx_verify checks everything at once).

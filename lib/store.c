@@ -387,7 +387,12 @@ shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_fo
 			shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0, "created");
 		}
 	} else if (format == SHK_FORMAT_HASHED || r != SHK_ERR_NOTFOUND) {
-		store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
+		/* Hashed files without a salt: the directory's problem, not
+		 * the salt file's (nothing was written). */
+		if (r == SHK_ERR_INVAL)
+			snprintf(path, sizeof(path), "%s", d.path);
+		else
+			store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
 		shk_log_emit(&ctx->log, format == SHK_FORMAT_HASHED ? SHK_LOG_ERR : SHK_LOG_WARN,
 			     r, path, 0, "%s", err.msg);
 		if (format == SHK_FORMAT_HASHED)

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -407,11 +408,45 @@ sf_salt_read(int dirfd, unsigned char salt[SHK_SSH2_SALT_LEN], struct shk_error 
 	return r;
 }
 
+/* How many keys_<64 hex> files the directory holds, in *n (names alone,
+ * as the lookups classify them). SHK_OK or the status of the listing. */
+static int
+sf_count_hashed(int dirfd, long *n, struct shk_error *err)
+{
+	struct dirent *de;
+	DIR *dp;
+	int fd, oerrno;
+
+	*n = 0;
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dp = fdopendir(fd)) == NULL) {
+		oerrno = errno;
+		if (fd != -1)
+			close(fd);
+		return shk_error_set(err, sf_errno_status(oerrno), 0, "cannot list: %s",
+				     strerror(oerrno));
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dp)) == NULL)
+			break;
+		if (shk_ssh2_classify(de->d_name, NULL, NULL, 0) == SHK_SSH2_HASHED)
+			(*n)++;
+	}
+	oerrno = errno;
+	closedir(dp);
+	if (oerrno != 0)
+		return shk_error_set(err, sf_errno_status(oerrno), 0, "cannot list: %s",
+				     strerror(oerrno));
+	return SHK_OK;
+}
+
 int
 shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 	    unsigned char salt[SHK_SSH2_SALT_LEN], int *created, struct shk_error *err)
 {
 	char text[66];
+	long nhashed;
 	int r, oerrno;
 
 	if (created != NULL)
@@ -419,6 +454,19 @@ shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 	r = sf_salt_read(dirfd, salt, err);
 	if (r != SHK_ERR_NOTFOUND || !create)
 		return r;
+	/* keys_* files were named with a salt that is gone: a new salt
+	 * would give their hosts other names, so that they are never found
+	 * again while the store looks healthy. The caller holds the lock,
+	 * so no writer creates a salt or a keys_* file meanwhile. */
+	if ((r = sf_count_hashed(dirfd, &nhashed, err)) != SHK_OK)
+		return r;
+	if (nhashed > 0)
+		return shk_error_set(err, SHK_ERR_INVAL, 0,
+				     "hashed files but no salt: %ld keys_* file(s) cannot be "
+				     "found without the salt they were named with; restore "
+				     SHK_SSH2_SALT_FILE " from a backup, or remove them, "
+				     "before writing hashed",
+				     nhashed);
 	if (seed != NULL) {
 		memcpy(salt, seed, SHK_SSH2_SALT_LEN);
 	} else if ((r = shk_random_bytes(salt, SHK_SSH2_SALT_LEN, err)) != SHK_OK) {

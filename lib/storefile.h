@@ -95,7 +95,9 @@ int shk_sf_unlink(int dirfd, const char *name, struct shk_error *err);
  * name so that an existing salt is never replaced; when two creators
  * race, the loser reads the winner's salt. *created (may be NULL) says
  * whether this call created it. SHK_ERR_NOTFOUND when absent and not
- * created.
+ * created. SHK_ERR_INVAL, creating nothing, when absent while the
+ * directory holds keys_* files: they were named with the lost salt, and
+ * a new one would orphan them silently. Caller holds the lock.
  */
 int shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 		unsigned char salt[SHK_SSH2_SALT_LEN], int *created, struct shk_error *err);

@@ -721,6 +721,90 @@ START_TEST(test_line_bounds)
 }
 END_TEST
 
+/* A file whose index would outgrow it by more than 1 MiB is not indexed:
+ * a line of a million one-letter names (2 MiB) would need 12 MiB, and a
+ * file of 3 MiB of one-letter lines 30 MiB. The build stops at the bound
+ * and the caller scans. Within the bound nothing changes, and a list
+ * that is a pattern costs one always-entry, however long it is. */
+static char *
+names_line(size_t nnames, const char *last, size_t *len)
+{
+	size_t cap = 2 * nnames + strlen(last) + sizeof(KEY) + 4, i;
+	char *buf = malloc(cap);
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < nnames; i++)
+		memcpy(buf + 2 * i, "a,", 2);
+	*len = 2 * nnames + (size_t)snprintf(buf + 2 * nnames, cap - 2 * nnames, "%s %s\n", last,
+					     KEY);
+	return buf;
+}
+
+START_TEST(test_bound)
+{
+	struct shk_khx *x = NULL;
+	struct shk_khx_stats s;
+	struct stat st = store_st;
+	size_t len, i;
+	char *buf;
+
+	ck_assert_uint_eq(shk_khx_bound(0), 1024 * 1024);
+	ck_assert_uint_eq(shk_khx_bound(10), 10 + 1024 * 1024);
+	buf = names_line(1024 * 1024, "goodhost", &len);
+	st.st_size = (off_t)len;
+	ck_assert_int_eq(shk_khx_build(buf, len, &st, &x), SHK_ERR_RANGE);
+	ck_assert_ptr_null(x);
+	free(buf);
+	/* The same list ending in a pattern: one line the matcher reads. */
+	buf = names_line(1024 * 1024, "*.example", &len);
+	st.st_size = (off_t)len;
+	ck_assert_int_eq(shk_khx_build(buf, len, &st, &x), SHK_OK);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_eq(s.names, 0);
+	ck_assert_uint_eq(s.always, 1);
+	shk_khx_free(x);
+	x = NULL;
+	free(buf);
+	/* Short lines: a record each. */
+	len = 3 * 1024 * 1024;
+	ck_assert_ptr_nonnull(buf = malloc(len));
+	for (i = 0; i < len; i += 2)
+		memcpy(buf + i, "a\n", 2);
+	st.st_size = (off_t)len;
+	ck_assert_int_eq(shk_khx_build(buf, len, &st, &x), SHK_ERR_RANGE);
+	ck_assert_ptr_null(x);
+	free(buf);
+	/* The test store's index is well inside it. */
+	make_store();
+	ck_assert_int_eq(shk_khx_build(store, storelen, &store_st, &x), SHK_OK);
+	shk_khx_stats(x, &s);
+	ck_assert_uint_le(s.bytes, shk_khx_bound(storelen));
+	shk_khx_free(x);
+}
+END_TEST
+
+/* An index on disk beyond the bound (one written before there was one)
+ * is not used, whatever it holds. */
+START_TEST(test_load_over_bound)
+{
+	struct shk_khx *x = NULL;
+	struct shk_error err;
+	unsigned char *buf, *big;
+	size_t len, want = shk_khx_bound(storelen) + 1;
+
+	save_store_index();
+	ck_assert_ptr_nonnull(buf = read_index(&len));
+	ck_assert_ptr_nonnull(big = calloc(1, want));
+	memcpy(big, buf, len);
+	write_index(big, want);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(shk_khx_load(cache_dir(), &store_st, geteuid(), &x, &err), SHK_ERR_RANGE);
+	ck_assert_ptr_null(x);
+	free(big);
+	free(buf);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -733,6 +817,7 @@ main(void)
 	tcase_add_test(tc, test_always_list_is_short);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_line_bounds);
+	tcase_add_test(tc, test_bound);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(td, setup_dir, teardown_dir);
 	tcase_add_test(td, test_save_load_roundtrip);
@@ -746,6 +831,7 @@ main(void)
 	tcase_add_loop_test(td, test_corrupt_block_refused_by_query, 0, 8);
 	tcase_add_test(td, test_lazy_blocks);
 	tcase_add_test(td, test_lazy_blocks_threads);
+	tcase_add_test(td, test_load_over_bound);
 	suite_add_tcase(s, td);
 	return tu_run(s);
 }

@@ -394,6 +394,35 @@ START_TEST(test_salt_seed_and_never_replaced)
 }
 END_TEST
 
+/* keys_* files without a salt were named with a salt that is gone: a
+ * new one would orphan them, so none is made; an empty directory (or
+ * one with plain files only) still gets one. */
+START_TEST(test_salt_refused_beside_orphans)
+{
+	unsigned char s[SHK_SSH2_SALT_LEN];
+	char buf[128];
+	struct shk_error err;
+	int fd = open_tmp(), created = -1;
+
+	tu_write(tmp, "key_22_plain.example.pub", "");
+	tu_write(tmp, "keys_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+		 "");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(shk_sf_salt(fd, 1, NULL, s, &created, &err), SHK_ERR_INVAL);
+	ck_assert_int_eq(created, 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hashed files but no salt"));
+	ck_assert_int_eq(slurp(tmp, SHK_SSH2_SALT_FILE, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(slurp(tmp, SHK_SF_TEMP_NAME, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(
+		unlinkat(fd, "keys_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+			 0),
+		0);
+	ck_assert_int_eq(shk_sf_salt(fd, 1, NULL, s, &created, NULL), SHK_OK);
+	ck_assert_int_eq(created, 1);
+	close(fd);
+}
+END_TEST
+
 struct salt_race {
 	int dirfd;
 	int created;
@@ -470,6 +499,7 @@ storefile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_salt_created_once);
 	tcase_add_test(tc, test_salt_seed_and_never_replaced);
+	tcase_add_test(tc, test_salt_refused_beside_orphans);
 	tcase_add_test(tc, test_salt_race);
 	suite_add_tcase(s, tc);
 	return s;

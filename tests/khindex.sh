@@ -107,6 +107,30 @@ answers >"$TMPROOT/got"
 check "stale index: same answers" cmp -s "$TMPROOT/want" "$TMPROOT/got"
 check "stale index: new host found" grep -q "^new.example ssh-ed25519" "$TMPROOT/got"
 
+# A file whose index would outgrow it (a 2 MiB line of one-letter names
+# needs 12 MiB of names) is scanned: same answers, no index written, and
+# a word at info level (-v), not a warning.
+ROOT2=$TMPROOT/root2
+KH2=$ROOT2/etc/ssh/ssh_known_hosts
+mkdir -p "$ROOT2/etc/ssh" "$ROOT2/var/cache"
+cp "$ROOT/etc/nsswitch.conf" "$ROOT/etc/sshhostkeys.conf" "$ROOT2/etc/"
+{ yes a, | head -n $((1024 * 1024)) | tr -d '\n'; echo "goodhost $ED"; } >"$KH2"
+printf 'other.example %s\n' "$EC" >>"$KH2"
+sleep 3
+for q in goodhost a other.example absent.example; do
+	want=$(SSHHOSTKEYS_KH_INDEX=0 "$SHK_CLI" --root "$ROOT2" lookup "$q" 2>/dev/null; echo "rc $?")
+	for mode in auto force; do
+		got=$(SSHHOSTKEYS_KH_INDEX=$mode "$SHK_CLI" --root "$ROOT2" lookup "$q" 2>/dev/null; echo "rc $?")
+		check "over the bound ($mode): $q as a scan answers" test "$got" = "$want"
+	done
+done
+check "over the bound: goodhost found" sh -c "'$SHK_CLI' --root '$ROOT2' lookup goodhost | grep -q '^goodhost ssh-ed25519'"
+check "over the bound: no index written" test -z "$(ls -A "$ROOT2/var/cache/sshhostkeys" 2>/dev/null)"
+err=$("$SHK_CLI" -v --root "$ROOT2" lookup goodhost 2>&1 >/dev/null)
+check "over the bound: said at info level" grep -qF "$KH2: not indexed: its index would exceed" <<<"$err"
+err=$("$SHK_CLI" --root "$ROOT2" lookup goodhost 2>&1 >/dev/null)
+check "over the bound: no warning" test -z "$err"
+
 # Whole suites with every file indexed.
 if [ -x "$top_builddir/tests/check_files_module" ]; then
 	check "files module suite, indexed" sh -c "'$top_builddir/tests/check_files_module' >'$TMPROOT/fm.log' 2>&1"

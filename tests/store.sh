@@ -176,6 +176,15 @@ check "import -v names the bad key" grep -qF "$IMP:11: skipped" <<<"$err"
 expect_rc 0 "import --store system --format plain" cli import --store system --format plain "$IMP"
 check "system plain files" test -f "$SD/key_2222_server3.example.com.pub"
 expect_rc 2 "import of a missing file" cli import "$TMPROOT/nothere"
+# One line of a million names, all "a" but the last: two hosts, each
+# written once with its one key; a name repeated in a line adds nothing
+# (before: a million entries, a million copies of the key for "a", and
+# "already present 1048575"; the 64 MiB line took 2.3 GB and failed).
+{ yes a, | head -n $((1024 * 1024)) | tr -d '\n'; echo "goodhost $(pub kc)"; } >"$TMPROOT/aline"
+out=$(cli import --format plain - <"$TMPROOT/aline" 2>&1)
+check "import of a million names from stdin" test "$out" = "added 2, already present 0, skipped 0 (hashed 0, patterns 0, markers 0, invalid 0)" || echo "got: $out"
+check "import of a million names: the repeated name" test "$(cli lookup a)" = "a $(pub kc)"
+check "import of a million names: the last name" test "$(cli lookup goodhost)" = "goodhost $(pub kc)"
 # A terminal gets a progress line for a large file.
 if command -v script >/dev/null 2>&1; then
 	for i in $(seq 1 300); do echo "host$i.example.net $(pub ka)"; done > "$TMPROOT/big"
@@ -184,4 +193,29 @@ if command -v script >/dev/null 2>&1; then
 	expect_rc 0 "every imported host found" cli lookup host300.example.net
 fi
 expect_rc 0 "check is clean after everything" cli check
+
+# ---- a lost salt ----
+# keys_* files named with a salt that is gone: a hashed write must not
+# make a new salt, which would orphan them while check says nothing.
+export HOME=$TMPROOT/home-nosalt
+LD=$HOME/.ssh2/hostkeys
+mkdir -p "$HOME"
+expect_rc 0 "lost salt: a hashed host" cli add --format hashed old.example "$K/ka.pub"
+rm "$LD/salt"
+ls -A "$LD" >"$TMPROOT/before"
+err=$(cli add --format hashed new.example "$K/kb.pub" 2>&1 >/dev/null)
+rc=$?
+check "lost salt: hashed add exits 2" test "$rc" = 2
+check "lost salt: says so, on the directory" grep -qF "$LD: hashed files but no salt:" <<<"$err"
+echo "new.example $(pub kb)" >"$TMPROOT/imp-nosalt"
+expect_rc 2 "lost salt: hashed import exits 2" cli import --format hashed "$TMPROOT/imp-nosalt"
+ls -A "$LD" >"$TMPROOT/after"
+check "lost salt: nothing written" cmp -s "$TMPROOT/before" "$TMPROOT/after"
+err=$(cli check 2>&1)
+rc=$?
+check "lost salt: check exits 1" test "$rc" = 1
+check "lost salt: check names the missing salt" grep -qF "$LD/salt: missing while 1 hashed file(s) exist" <<<"$err"
+rm "$LD"/keys_*
+expect_rc 0 "no hashed files left: a new salt is made" cli add --format hashed new.example "$K/kb.pub"
+check "new salt written" test -s "$LD/salt"
 t_done

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,23 +289,121 @@ cmd_remove(struct cli *cli, int argc, char **argv)
 
 /* ---- import --------------------------------------------------------------- */
 
-/* One (host, port, key) to import; the key is shared by every name of
- * its line. */
-struct imp_entry {
-	char *host;
+/*
+ * What import holds, which grows with the distinct hosts of the file, not
+ * with its names: each (host, port) once, in a hash table, its name in
+ * one arena; and each (host, key) pair once per line, since a name
+ * repeated in a line (one line of 32 M "a," is one host) adds nothing.
+ * The file itself is read a line at a time.
+ */
+struct imp_host {
+	size_t name; /* offset of the canonical name in imp.names */
 	unsigned int port;
-	size_t key; /* index into keys */
+	size_t last_key; /* key of its last pair, SIZE_MAX before the first */
+	size_t npairs;
+};
+
+struct imp_pair {
+	size_t host, key; /* indexes into imp.hosts and imp.keys */
 };
 
 struct imp {
 	struct cli *cli;
 	const char *file;
 	struct keyvec keys;
-	struct imp_entry *v;
-	size_t n, cap;
+	char *names;
+	size_t nameslen, namescap;
+	struct imp_host *hosts;
+	size_t nhosts, hostcap;
+	size_t *slot; /* host index + 1, 0 when free; nslot a power of 2 */
+	size_t nslot;
+	struct imp_pair *pairs;
+	size_t npairs, paircap;
 	unsigned long hashed, patterns, markers, invalid;
 	int nomem;
 };
+
+/* Room for one more element in *v (cap *cap, elements of size): 0 or -1. */
+static int
+imp_reserve(void **v, size_t *cap, size_t n, size_t need, size_t size)
+{
+	size_t ncap = *cap == 0 ? 64 : *cap;
+	void *nv;
+
+	while (ncap < n + need) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if (ncap == *cap)
+		return 0;
+	if ((nv = reallocarray(*v, ncap, size)) == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+static size_t
+imp_hash(const char *name, unsigned int port)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211u;
+	return (h ^ port) * 1099511628211u;
+}
+
+/* Double the table (or make it), placing every host again. 0 or -1. */
+static int
+imp_rehash(struct imp *im)
+{
+	size_t n = im->nslot == 0 ? 256 : 2 * im->nslot, *slot, i, j;
+
+	if (n > SIZE_MAX / sizeof(*slot) || (slot = calloc(n, sizeof(*slot))) == NULL)
+		return -1;
+	for (i = 0; i < im->nhosts; i++) {
+		j = imp_hash(im->names + im->hosts[i].name, im->hosts[i].port) & (n - 1);
+		while (slot[j] != 0)
+			j = (j + 1) & (n - 1);
+		slot[j] = i + 1;
+	}
+	free(im->slot);
+	im->slot = slot;
+	im->nslot = n;
+	return 0;
+}
+
+/* The index of (canon, port) in im->hosts, added when new; SIZE_MAX
+ * without memory. */
+static size_t
+imp_host(struct imp *im, const char *canon, unsigned int port)
+{
+	struct imp_host *ho;
+	size_t j, len = strlen(canon) + 1;
+
+	if ((im->nhosts + 1) * 2 > im->nslot && imp_rehash(im) != 0)
+		return SIZE_MAX;
+	for (j = imp_hash(canon, port) & (im->nslot - 1); im->slot[j] != 0;
+	     j = (j + 1) & (im->nslot - 1)) {
+		ho = &im->hosts[im->slot[j] - 1];
+		if (ho->port == port && strcmp(im->names + ho->name, canon) == 0)
+			return im->slot[j] - 1;
+	}
+	if (imp_reserve((void **)&im->hosts, &im->hostcap, im->nhosts, 1, sizeof(*im->hosts)) !=
+		    0 ||
+	    imp_reserve((void **)&im->names, &im->namescap, im->nameslen, len, 1) != 0)
+		return SIZE_MAX;
+	memcpy(im->names + im->nameslen, canon, len);
+	ho = &im->hosts[im->nhosts];
+	ho->name = im->nameslen;
+	ho->port = port;
+	ho->last_key = SIZE_MAX;
+	ho->npairs = 0;
+	im->nameslen += len;
+	im->slot[j] = ++im->nhosts;
+	return im->nhosts - 1;
+}
 
 static void
 imp_skip(struct imp *im, unsigned long *counter, unsigned long line, const char *why)
@@ -318,12 +417,7 @@ imp_skip(struct imp *im, unsigned long *counter, unsigned long line, const char 
 static int
 imp_has_pattern(const char *p, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] == '*' || p[i] == '?' || p[i] == '!')
-			return 1;
-	return 0;
+	return memchr(p, '*', n) != NULL || memchr(p, '?', n) != NULL || memchr(p, '!', n) != NULL;
 }
 
 static int
@@ -332,11 +426,10 @@ imp_line(const struct shk_kh_line *l, void *arg)
 	struct imp *im = arg;
 	struct shk_error err;
 	struct shk_key *key = NULL;
-	struct imp_entry *nv;
 	char canon[SHK_HOST_MAX + 1], name[SHK_KH_NAME_MAX + 1];
-	const char *p, *e, *end;
+	const char *p, *e, *end, *prev = NULL;
 	unsigned int port;
-	size_t before = im->n, ncap;
+	size_t h, k, good = 0, prevlen = 0;
 	int bad = 0;
 
 	memset(&err, 0, sizeof(err));
@@ -369,6 +462,7 @@ imp_line(const struct shk_kh_line *l, void *arg)
 		im->nomem = 1;
 		return 1;
 	}
+	k = im->keys.n - 1;
 	end = l->hosts + l->hostslen;
 	for (p = l->hosts; p < end; p = e + 1) {
 		e = memchr(p, ',', (size_t)(end - p));
@@ -378,46 +472,113 @@ imp_line(const struct shk_kh_line *l, void *arg)
 			bad = 1;
 			continue;
 		}
+		/* The name just before, again: nothing new (and no parse). */
+		if (prev != NULL && prevlen == (size_t)(e - p) && memcmp(prev, p, prevlen) == 0)
+			continue;
+		prev = p;
+		prevlen = (size_t)(e - p);
 		memcpy(name, p, (size_t)(e - p));
 		name[e - p] = '\0';
 		if (shk_hostspec_parse(name, 0, canon, sizeof(canon), &port, &err) != SHK_OK) {
 			bad = 1;
 			continue;
 		}
-		if (im->n == im->cap) {
-			ncap = im->cap == 0 ? 64 : 2 * im->cap;
-			if ((nv = reallocarray(im->v, ncap, sizeof(*nv))) == NULL) {
-				im->nomem = 1;
-				return 1;
-			}
-			im->v = nv;
-			im->cap = ncap;
-		}
-		if ((im->v[im->n].host = strdup(canon)) == NULL) {
+		good++;
+		if ((h = imp_host(im, canon, port)) == SIZE_MAX) {
 			im->nomem = 1;
 			return 1;
 		}
-		im->v[im->n].port = port;
-		im->v[im->n].key = im->keys.n - 1;
-		im->n++;
+		if (im->hosts[h].last_key == k)
+			continue;
+		if (imp_reserve((void **)&im->pairs, &im->paircap, im->npairs, 1,
+				sizeof(*im->pairs)) != 0) {
+			im->nomem = 1;
+			return 1;
+		}
+		im->pairs[im->npairs].host = h;
+		im->pairs[im->npairs].key = k;
+		im->npairs++;
+		im->hosts[h].last_key = k;
+		im->hosts[h].npairs++;
 	}
 	/* A line with a bad name still imports its good names; it is
 	 * counted once as invalid so that the user looks at it. */
 	if (bad)
 		imp_skip(im, &im->invalid, l->lineno,
-			 im->n == before ? "no usable host name" : "a host name is unusable");
+			 good == 0 ? "no usable host name" : "a host name is unusable");
 	return 0;
 }
+
+/* Feed path ("-": standard input) to imp_line a line at a time, cut as
+ * shk_kh_foreach cuts them. 0, or -1 after saying why. */
+static int
+imp_read(struct imp *im, const char *path)
+{
+	struct shk_kh_line line;
+	unsigned long lineno = 0;
+	char *buf = NULL;
+	size_t cap = 0, l;
+	ssize_t n;
+	FILE *f;
+	int fd, r = 0;
+
+	if (strcmp(path, "-") == 0) {
+		f = stdin;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+		   (f = fdopen(fd, "r")) == NULL) {
+		cli_error("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	errno = 0;
+	while ((n = getdelim(&buf, &cap, '\n', f)) > 0) {
+		l = (size_t)n;
+		if (buf[l - 1] == '\n')
+			l--;
+		if (l > 0 && buf[l - 1] == '\r')
+			l--;
+		shk_kh_parse_line(buf, l, ++lineno, &line);
+		if (imp_line(&line, im) != 0)
+			break;
+		errno = 0;
+	}
+	if (n == -1 && errno != 0) {
+		cli_error("%s: %s", im->file, strerror(errno));
+		r = -1;
+	}
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return r;
+}
+
+/* Hosts in the order they are written: by name, then port. */
+struct imp_ord {
+	const char *name;
+	unsigned int port;
+	size_t host;
+};
 
 static int
 imp_cmp(const void *a, const void *b)
 {
-	const struct imp_entry *x = a, *y = b;
-	int c = strcmp(x->host, y->host);
+	const struct imp_ord *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
 	if (c != 0)
 		return c;
 	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+static void
+imp_free(struct imp *im)
+{
+	keyvec_free(&im->keys);
+	free(im->names);
+	free(im->hosts);
+	free(im->slot);
+	free(im->pairs);
 }
 
 static double
@@ -439,8 +600,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct store_opts o;
 	struct shk_ctx *ctx;
 	struct imp im;
-	char *buf = NULL, hostbuf[SHK_KH_NAME_MAX + 16];
-	size_t len = 0, i, j, ng = 0, nhosts = 0, host_i = 0, added, nadded = 0, npresent = 0;
+	struct imp_ord *ord = NULL;
+	size_t *first = NULL, *keyof = NULL;
+	char hostbuf[SHK_KH_NAME_MAX + 16];
+	size_t i, j, ng, nmax = 1, host_i = 0, added, nadded = 0, npresent = 0;
 	unsigned long skipped;
 	double last = 0;
 	int k, r, progress, failed = 0, rc = CLI_EXIT_ERROR;
@@ -454,35 +617,51 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	}
 	im.cli = cli;
 	im.file = strcmp(argv[k], "-") == 0 ? "(stdin)" : argv[k];
-	if (read_all(argv[k], &buf, &len) != 0)
+	if (imp_read(&im, argv[k]) != 0)
 		goto out;
-	shk_kh_foreach(buf != NULL ? buf : "", len, imp_line, &im);
 	if (im.nomem) {
 		cli_error("%s: out of memory", SHK_ESC(im.file));
 		goto out;
 	}
 	if ((ctx = cli_ctx(cli)) == NULL)
 		goto out;
-	qsort(im.v, im.n, sizeof(*im.v), imp_cmp);
-	for (i = 0; i < im.n; i = j) {
-		for (j = i + 1; j < im.n && imp_cmp(&im.v[i], &im.v[j]) == 0; j++)
-			;
-		nhosts++;
-	}
-	if ((group = calloc(im.n > 0 ? im.n : 1, sizeof(*group))) == NULL) {
+	/* Each host's keys together, in line order: first[h] is where host
+	 * h's keys start in keyof. */
+	if ((ord = calloc(im.nhosts + 1, sizeof(*ord))) == NULL ||
+	    (first = calloc(im.nhosts + 1, sizeof(*first))) == NULL ||
+	    (keyof = calloc(im.npairs + 1, sizeof(*keyof))) == NULL) {
 		cli_error("out of memory");
 		goto out;
 	}
-	progress = isatty(STDERR_FILENO) && nhosts >= IMPORT_PROGRESS_MIN;
+	for (i = 0; i < im.nhosts; i++) {
+		ord[i].name = im.names + im.hosts[i].name;
+		ord[i].port = im.hosts[i].port;
+		ord[i].host = i;
+		first[i + 1] = first[i] + im.hosts[i].npairs;
+		if (im.hosts[i].npairs > nmax)
+			nmax = im.hosts[i].npairs;
+		im.hosts[i].npairs = 0;
+	}
+	for (i = 0; i < im.npairs; i++) {
+		j = im.pairs[i].host;
+		keyof[first[j] + im.hosts[j].npairs++] = im.pairs[i].key;
+	}
+	qsort(ord, im.nhosts, sizeof(*ord), imp_cmp);
+	if ((group = calloc(nmax, sizeof(*group))) == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	progress = isatty(STDERR_FILENO) && im.nhosts >= IMPORT_PROGRESS_MIN;
 	/* One write per host, whatever the number of its lines. */
-	for (i = 0; i < im.n; i = j) {
-		for (j = i, ng = 0; j < im.n && imp_cmp(&im.v[i], &im.v[j]) == 0; j++)
-			group[ng++] = im.keys.v[im.v[j].key];
+	for (i = 0; i < im.nhosts; i++) {
+		j = ord[i].host;
+		for (ng = 0; ng < im.hosts[j].npairs; ng++)
+			group[ng] = im.keys.v[keyof[first[j] + ng]];
 		host_i++;
-		if (im.v[i].port == 22)
-			snprintf(hostbuf, sizeof(hostbuf), "%s", im.v[i].host);
+		if (ord[i].port == 22)
+			snprintf(hostbuf, sizeof(hostbuf), "%s", ord[i].name);
 		else
-			snprintf(hostbuf, sizeof(hostbuf), "[%s]:%u", im.v[i].host, im.v[i].port);
+			snprintf(hostbuf, sizeof(hostbuf), "[%s]:%u", ord[i].name, ord[i].port);
 		added = 0;
 		r = shk_store_add(ctx, o.scope, o.format, hostbuf, 0, group, ng, &added);
 		if (r != SHK_OK) {
@@ -494,10 +673,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			if (cli->verbose > 1)
 				fprintf(stderr, "sshhostkeys: %s: %zu added\n", hostbuf, added);
 		}
-		if (progress && (now_sec() - last >= 0.1 || host_i == nhosts)) {
+		if (progress && (now_sec() - last >= 0.1 || host_i == im.nhosts)) {
 			last = now_sec();
-			fprintf(stderr, "\rimporting: %zu/%zu hosts", host_i, nhosts);
-			if (host_i == nhosts)
+			fprintf(stderr, "\rimporting: %zu/%zu hosts", host_i, im.nhosts);
+			if (host_i == im.nhosts)
 				fputc('\n', stderr);
 			fflush(stderr);
 		}
@@ -514,10 +693,9 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	}
 out:
 	free(group);
-	for (i = 0; i < im.n; i++)
-		free(im.v[i].host);
-	free(im.v);
-	keyvec_free(&im.keys);
-	free(buf);
+	free(ord);
+	free(first);
+	free(keyof);
+	imp_free(&im);
 	return rc;
 }

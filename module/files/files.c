@@ -79,6 +79,10 @@ struct kh_file {
 	/* Lookups that found it absent in a row: learnt at the second, so
 	 * a one-lookup process (the CLI) pays no extra stat. */
 	unsigned int nabsent;
+	/* Under the lock: this version of the file would need an index
+	 * beyond shk_khx_bound, so it is scanned without trying again. */
+	struct stat over_st;
+	int over;
 };
 
 /*
@@ -750,9 +754,21 @@ index_build(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 {
 	struct shk_khx *x = NULL;
 	struct shk_error err;
+	int r;
 
-	if (shk_khx_build(m->data, m->len, &m->st, &x) != SHK_OK)
+	if ((r = shk_khx_build(m->data, m->len, &m->st, &x)) != SHK_OK) {
+		/* Said once per version of the file and context, and not as
+		 * a warning: the scan gives the same answers. */
+		if (r == SHK_ERR_RANGE) {
+			files_log(st, SHK_LOG_INFO, r, f->path, 0,
+				  "not indexed: its index would exceed %zu bytes (the "
+				  "file's size + 1 MiB); scanning",
+				  shk_khx_bound(m->len));
+			f->over_st = m->st;
+			f->over = 1;
+		}
 		return NULL;
+	}
 	f->idx = x;
 	/* Only root writes the system cache; a user's index of a system file
 	 * stays in memory. */
@@ -790,6 +806,9 @@ index_get(struct files_state *st, struct kh_file *f, const struct shk_fmap *m)
 	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
 		return f->idx;
 	index_drop(f);
+	if (f->over && shk_cache_same_file(&f->over_st, &m->st))
+		return NULL;
+	f->over = 0;
 	memset(&err, 0, sizeof(err));
 	if (f->cache_dir != NULL) {
 		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
