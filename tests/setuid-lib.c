@@ -11,6 +11,7 @@
  * empty /var/cache; it checks that nothing was written under /etc.
  *
  * usage: setuid-lib ROOT_ONLY_KEYFILE KEYFILE ROOT_DIR
+ *        setuid-lib --caps ROOT_ONLY_KEYFILE (see caps_rows)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -112,6 +113,34 @@ privileges_back(const char *root_only)
 	return 1;
 }
 
+/*
+ * --caps KEYFILE: installed with cap_dac_override and run by a user whose
+ * ids are all equal, so setfsuid changes nothing: the capability lets
+ * this program read the root-only KEYFILE, the library must not.
+ */
+static int
+caps_rows(const char *root_only)
+{
+	struct shk_key **keys = NULL;
+	size_t n = 0;
+	int fd, r = SHK_OK;
+
+	fd = open(root_only, O_RDONLY);
+	row(fd != -1 && getuid() == geteuid(),
+	    "file capabilities: the program itself can read the root-only file");
+	if (fd != -1)
+		close(fd);
+	r = shk_key_load_file(root_only, log_cb, NULL, &keys, &n);
+	row(r == SHK_ERR_SYSTEM && n == 0,
+	    "file capabilities: shk_key_load_file does not read it");
+	shk_key_array_free(keys, n);
+	fd = open(root_only, O_RDONLY);
+	row(fd != -1, "file capabilities: the program has its capability back");
+	if (fd != -1)
+		close(fd);
+	return nfail > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,6 +157,8 @@ main(int argc, char **argv)
 	size_t n = 0, nmine = 0;
 	int r = SHK_OK, e;
 
+	if (argc == 3 && strcmp(argv[1], "--caps") == 0)
+		return caps_rows(argv[2]);
 	if (argc != 4) {
 		fprintf(stderr, "usage: setuid-lib ROOT_ONLY_KEYFILE KEYFILE ROOT_DIR\n");
 		return 2;

@@ -326,6 +326,29 @@ if [ -n "$NSOK" ] && fresh_scene; then
 	check "library: nothing written under /etc" etc_unchanged
 	sed 's/^/# /' "$TMPROOT/lib.err"
 fi
+# The same with file capabilities and equal ids (AT_SECURE, no setuid).
+if command -v setcap >/dev/null && cp "$D/setuid-lib" "$D/caps-lib" && chmod 0755 "$D/caps-lib" &&
+	setcap cap_dac_override+ep "$D/caps-lib" 2>/dev/null; then
+	out=$(env -i PATH=/usr/bin:/bin setpriv --reuid="$NOBODY" --regid="$NOGROUP" \
+		--clear-groups "$D/caps-lib" --caps "$S/key.pub" 2>"$TMPROOT/caps.err") || true
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "library: ${line#ok - }" ;;
+		"FAIL - "*) fail "library: ${line#FAIL - }" ;;
+		esac
+	done <<<"$out"
+	check "library: all its file-capability rows ran" \
+		test "$(grep -c '^\(ok\|FAIL\) - ' <<<"$out")" -eq 3
+	sed 's/^/# /' "$TMPROOT/caps.err"
+	cp "$D/sshhostkeys-plain" "$D/caps-cli" && setcap cap_dac_override+ep "$D/caps-cli"
+	rc=0
+	err=$(env -i PATH=/usr/bin:/bin setpriv --reuid="$NOBODY" --regid="$NOGROUP" \
+		--clear-groups "$D/caps-cli" fingerprint "$S/key.pub" 2>&1) || rc=$?
+	check "file capabilities: the CLI refuses (exit 2, got $rc)" test "$rc" -eq 2
+	check "file capabilities: the CLI says why" grep -qF "refusing to run set-ID" <<<"$err"
+else
+	echo "skip - file capabilities: no setcap, or not supported here"
+fi
 
 # 4. Write paths: another user (nobody) may write to a parent directory and
 # plants symlinks there; a write by root must refuse them, never follow.
