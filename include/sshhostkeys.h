@@ -14,6 +14,30 @@
  * Ownership: every object a function hands out through an out-pointer
  * belongs to the caller and is released with the matching _free function.
  * Strings inside a returned object live as long as the object.
+ *
+ * Set-ID programs: when the process runs with AT_SECURE (setuid, setgid,
+ * file capabilities, some LSM transitions), every call that touches the
+ * filesystem (shk_ctx_open, shk_key_load_file, shk_lookup,
+ * shk_lookup_source, shk_verify, shk_sources, shk_check, shk_foreach,
+ * shk_store_add, shk_store_remove, shk_check_host_key) does so with the
+ * real user's rights only: for the duration of the call the calling
+ * thread's fsuid and fsgid are the real uid and gid, and the filesystem
+ * capabilities (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
+ * CAP_CHOWN, ...) are out of its effective set; both are restored before
+ * the call returns, and the call fails with SHK_ERR_SYSTEM, opening
+ * nothing, if they cannot be switched. So a key file the caller names, a
+ * ~/.ssh/known_hosts linking to a file only root may read, the system
+ * stores and the files created in the user's home get exactly the real
+ * user's access and ownership; writing the system store needs a caller
+ * whose real uid may write it (use sudo, not a setuid bit). In a program
+ * with file capabilities and equal ids the fsuid does not change, and
+ * dropping the capabilities is what keeps it to the user's rights. Other
+ * threads keep their credentials (Linux credentials are per thread), and
+ * callbacks (log, custom policy, foreach) run inside the call, hence with
+ * the real user's filesystem rights too. Also with AT_SECURE: environment
+ * overrides are ignored, a root prefix for shk_ctx_open other than NULL or
+ * "/" is refused, and no cache file is written. The sshhostkeys CLI
+ * refuses to run set-ID at all.
  */
 #ifndef SSHHOSTKEYS_H
 #define SSHHOSTKEYS_H
@@ -140,8 +164,9 @@ struct shk_ctx;
  * Open a context. root prefixes every system path (etc/nsswitch.conf,
  * etc/sshhostkeys.conf, etc/ssh/..., etc/ssh2/...); NULL means the
  * SSHHOSTKEYS_ROOT environment variable (read with secure_getenv, so it is
- * ignored in setuid programs) or "/". log may be NULL. *ctx is the
- * caller's; close with shk_ctx_close().
+ * ignored in setuid programs) or "/". A set-ID process may pass only NULL
+ * or "/" (else SHK_ERR_INVAL). log may be NULL. *ctx is the caller's;
+ * close with shk_ctx_close().
  */
 SHK_API int shk_ctx_open(struct shk_ctx **ctx, const char *root, unsigned int flags,
 			 shk_log_fn *log, void *log_arg);

@@ -10,6 +10,7 @@
 #include "key.h"
 #include "keyfile.h"
 #include "log.h"
+#include "privfs.h"
 #include "shk.h"
 
 int
@@ -48,9 +49,9 @@ key_array_add(void *arg, struct shk_key *key, unsigned long line)
 	return 0;
 }
 
-int
-shk_key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
-		  size_t *nkeys)
+static int
+key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
+	      size_t *nkeys)
 {
 	struct shk_log lg = {log, log_arg};
 	struct shk_fmap m;
@@ -86,6 +87,19 @@ out:
 	if (mapped)
 		shk_fmap_close(&m);
 	shk_key_array_free(a.keys, a.n);
+	return r;
+}
+
+/* The caller names the file: in a set-ID process it is opened with the
+ * real user's rights only (privfs.h). */
+int
+shk_key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
+		  size_t *nkeys)
+{
+	struct shk_log lg = {log, log_arg};
+	int r;
+
+	SHK_PRIVFS_CALL(r, &lg, key_load_file(path, log, log_arg, keys, nkeys));
 	return r;
 }
 

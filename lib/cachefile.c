@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cachefile.h"
+#include "privfs.h"
 
 int
 shk_cache_dirs(const char *root, const char *home, uid_t uid, uid_t euid, char **sys,
@@ -25,8 +26,9 @@ shk_cache_dirs(const char *root, const char *home, uid_t uid, uid_t euid, char *
 		root = "";
 	if ((*sys = shk_path_join(root, "/var/cache/sshhostkeys")) == NULL)
 		return SHK_ERR_NOMEM;
-	/* Reading another user's stores: their cache is theirs. */
-	if (uid != euid)
+	/* Reading another user's stores: their cache is theirs. A set-ID
+	 * program does not trust a cache its caller could have written. */
+	if (uid != euid || shk_privfs_secure())
 		return SHK_OK;
 	xdg = secure_getenv("XDG_CACHE_HOME");
 	if (xdg != NULL && xdg[0] == '/') {
@@ -135,6 +137,12 @@ shk_cache_write(const char *dir, const char *name, const void *data, size_t len,
 	int dfd = -1, fd = -1, r;
 
 	tmp[0] = '\0';
+	/* A set-ID process reads stores as the real user (privfs.h): what it
+	 * learnt is not worth a file that user could not write, nor one in a
+	 * directory chosen by its effective uid. */
+	if (shk_privfs_secure())
+		return shk_error_set(err, SHK_ERR_UNSUPPORTED, 0,
+				     "%s/%s: caches are not written by set-ID programs", dir, name);
 	if (ensure_dir(dir, euid) == -1)
 		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "mkdir %s: %s", dir,
 				     strerror(errno));

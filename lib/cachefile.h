@@ -12,6 +12,8 @@
  *    opened with O_NOFOLLOW and must be a regular file;
  *  - a file is written as a new temporary file (O_CREAT|O_EXCL|
  *    O_NOFOLLOW) renamed over the old one, never in place;
+ *  - a set-ID process (AT_SECURE) reads only the system cache and writes
+ *    none (privfs.h);
  *  - nothing is written about a store changed less than
  *    SHK_CACHE_RACY_SECONDS ago: it could change again within the same
  *    timestamp tick without its identity changing.
@@ -36,7 +38,8 @@
  * *sys = root + "/var/cache/sshhostkeys" (root NULL, "" or "/" for the
  * real root); *user = $XDG_CACHE_HOME/sshhostkeys when that is absolute,
  * else home + "/.cache/sshhostkeys", or NULL when there is no home or
- * when uid is not euid (another user's cache is theirs). The variable is
+ * when uid is not euid (another user's cache is theirs) or the process is
+ * set-ID. The variable is
  * read with secure_getenv. Both malloc'd (caller frees). SHK_OK or
  * SHK_ERR_NOMEM (then both are NULL).
  */

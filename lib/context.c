@@ -9,6 +9,7 @@
 
 #include "context.h"
 #include "fmap.h"
+#include "privfs.h"
 
 #ifndef HAVE_SECURE_GETENV
 #error "secure_getenv is required: environment overrides must not reach setuid programs"
@@ -158,9 +159,9 @@ out:
 	return lm->ready ? lm : NULL;
 }
 
-int
-shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
-	     void *log_arg)
+static int
+ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
+	 void *log_arg)
 {
 	struct shk_ctx *ctx;
 	struct shk_fmap map;
@@ -192,6 +193,14 @@ shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log
 	rl = strlen(root);
 	while (rl > 0 && root[rl - 1] == '/')
 		rl--;
+	/* A root prefix names the system stores and nsswitch.conf: in a set-ID
+	 * program the caller could name files of its own as the system's. */
+	if (rl > 0 && shk_privfs_secure()) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
+			     "root \"%s\" refused: a set-ID program reads the real /", root);
+		r = SHK_ERR_INVAL;
+		goto fail;
+	}
 	dir = use_env ? secure_getenv("SSHHOSTKEYS_MODULE_DIR") : NULL;
 	if ((ctx->root = strndup(root, rl)) == NULL ||
 	    (ctx->moduledir = strdup(dir != NULL && dir[0] == '/' ? dir : MODULEDIR)) ==
@@ -221,6 +230,22 @@ shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log
 	return SHK_OK;
 fail:
 	shk_ctx_close(ctx);
+	return r;
+}
+
+int
+shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
+	     void *log_arg)
+{
+	struct shk_log lg = {log, log_arg};
+	struct shk_privfs pf;
+	int r;
+
+	*out = NULL;
+	if ((r = shk_privfs_enter(&pf, &lg)) != SHK_OK)
+		return r;
+	r = ctx_open(out, root, flags, log, log_arg);
+	shk_privfs_leave(&pf);
 	return r;
 }
 

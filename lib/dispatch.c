@@ -16,6 +16,7 @@
 #include "fmap.h"
 #include "hostspec.h"
 #include "key.h"
+#include "privfs.h"
 
 /* First buffer handed to a module, and the most we ever grow to. */
 #define DISPATCH_BUF_START 16384
@@ -276,8 +277,8 @@ keylist_presentable(const struct shk_keylist *kl)
 	return n;
 }
 
-int
-shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port, const char *keytype,
+static int
+lookup_impl(struct shk_ctx *ctx, const char *host, unsigned int port, const char *keytype,
 	   struct shk_keylist **out)
 {
 	char hbuf[SHK_HOST_MAX + 1], khbuf[SHK_KH_NAME_MAX];
@@ -536,8 +537,8 @@ keep_weighed(struct verification_priv *v)
 	c->n = o;
 }
 
-int
-shk_verify(struct shk_ctx *ctx, const char *host, unsigned int port,
+static int
+verify_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 	   const struct shk_key *key, struct shk_verification **out)
 {
 	char hbuf[SHK_HOST_MAX + 1], khbuf[SHK_KH_NAME_MAX];
@@ -602,8 +603,8 @@ shk_verdict_name(enum shk_verdict v)
 	return "invalid";
 }
 
-int
-shk_lookup_source(struct shk_ctx *ctx, const char *source, const char *host,
+static int
+lookup_source_impl(struct shk_ctx *ctx, const char *source, const char *host,
 		  unsigned int port, const char *keytype, struct shk_keylist **out,
 		  int *nss_status)
 {
@@ -666,8 +667,8 @@ struct sourcelist_priv {
 	char *config_file;
 };
 
-int
-shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out)
+static int
+sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
 {
 	struct shk_nss_config order;
 	struct sourcelist_priv *sl;
@@ -755,8 +756,8 @@ check_config_files(struct shk_ctx *ctx)
 	return n;
 }
 
-int
-shk_check(struct shk_ctx *ctx, unsigned long *nproblems)
+static int
+check_impl(struct shk_ctx *ctx, unsigned long *nproblems)
 {
 	struct shk_nss_config order;
 	struct shk_loaded_module *lm;
@@ -807,8 +808,8 @@ foreach_one(void *arg, const char *names, const struct shk_module_key *mk)
 	return fa->cb(fa->arg, names, &k);
 }
 
-int
-shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg)
+static int
+foreach_impl(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg)
 {
 	struct shk_nss_config order;
 	struct shk_loaded_module *lm;
@@ -832,4 +833,74 @@ shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg)
 			return r;
 	}
 	return SHK_OK;
+}
+
+/*
+ * The public calls. Each does its work with the real user's filesystem
+ * rights when the process is set-ID (privfs.h): modules run inside them.
+ */
+
+int
+shk_lookup(struct shk_ctx *ctx, const char *host, unsigned int port, const char *keytype,
+	   struct shk_keylist **out)
+{
+	int r;
+
+	*out = NULL;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, lookup_impl(ctx, host, port, keytype, out));
+	return r;
+}
+
+int
+shk_verify(struct shk_ctx *ctx, const char *host, unsigned int port,
+	   const struct shk_key *key, struct shk_verification **out)
+{
+	int r;
+
+	*out = NULL;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, verify_impl(ctx, host, port, key, out));
+	return r;
+}
+
+int
+shk_lookup_source(struct shk_ctx *ctx, const char *source, const char *host,
+		  unsigned int port, const char *keytype, struct shk_keylist **out,
+		  int *nss_status)
+{
+	int r;
+
+	*out = NULL;
+	*nss_status = SHK_NSS_UNAVAIL;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL,
+			lookup_source_impl(ctx, source, host, port, keytype, out, nss_status));
+	return r;
+}
+
+int
+shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out)
+{
+	int r;
+
+	*out = NULL;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, sources_impl(ctx, out));
+	return r;
+}
+
+int
+shk_check(struct shk_ctx *ctx, unsigned long *nproblems)
+{
+	int r;
+
+	*nproblems = 0;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, check_impl(ctx, nproblems));
+	return r;
+}
+
+int
+shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg)
+{
+	int r;
+
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, foreach_impl(ctx, cb, arg));
+	return r;
 }

@@ -30,6 +30,7 @@
 #include "fingerprint.h"
 #include "key.h"
 #include "log.h"
+#include "privfs.h"
 #include "prompt.h"
 
 /* The fields of struct shk_policy_params a caller must at least pass. */
@@ -175,8 +176,8 @@ log_fingerprints(struct shk_ctx *ctx, int level, const char *what, const char *h
 		     bb);
 }
 
-int
-shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned int port,
+static int
+check_host_key_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 		   const struct shk_key *key, const struct shk_policy_params *params,
 		   enum shk_decision *decision, struct shk_verification **vout)
 {
@@ -291,5 +292,23 @@ out:
 	}
 	shk_verification_free(v);
 	free(canon);
+	return r;
+}
+
+/* With the real user's filesystem rights in a set-ID process (privfs.h):
+ * the prompt opens the terminal as that user too. */
+int
+shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned int port,
+		   const struct shk_key *key, const struct shk_policy_params *params,
+		   enum shk_decision *decision, struct shk_verification **vout)
+{
+	int r;
+
+	if (decision != NULL)
+		*decision = SHK_DECISION_REFUSE;
+	if (vout != NULL)
+		*vout = NULL;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL,
+			check_host_key_impl(ctx, host, port, key, params, decision, vout));
 	return r;
 }

@@ -27,6 +27,7 @@
 #include "ssh2name.h"
 #include "storefile.h"
 #include "storepath.h"
+#include "privfs.h"
 #include "trust.h"
 
 /* A store directory resolved from the configuration. */
@@ -317,8 +318,8 @@ store_exists(const struct shk_ctx *ctx, const char *dirpath, int dirfd, const ch
 	return r;
 }
 
-int
-shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_format format,
+static int
+store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_format format,
 	      const char *host, unsigned int port, const struct shk_key *const *keys,
 	      size_t nkeys, size_t *added)
 {
@@ -929,8 +930,8 @@ store_rm_apply(const struct shk_ctx *ctx, struct store_rm *rm, size_t *removed)
 	return SHK_OK;
 }
 
-int
-shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *host,
+static int
+store_remove_impl(struct shk_ctx *ctx, enum shk_store_scope scope, const char *host,
 		 unsigned int port, size_t *removed)
 {
 	char canon[SHK_HOST_MAX + 1], name[SHK_KH_NAME_MAX];
@@ -961,4 +962,33 @@ shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *ho
 	if (r != SHK_OK)
 		return r;
 	return n > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
+}
+
+/* The public calls, with the real user's filesystem rights in a set-ID
+ * process (privfs.h). */
+
+int
+shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_format format,
+	      const char *host, unsigned int port, const struct shk_key *const *keys,
+	      size_t nkeys, size_t *added)
+{
+	int r;
+
+	if (added != NULL)
+		*added = 0;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL,
+			store_add_impl(ctx, scope, format, host, port, keys, nkeys, added));
+	return r;
+}
+
+int
+shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *host,
+		 unsigned int port, size_t *removed)
+{
+	int r;
+
+	if (removed != NULL)
+		*removed = 0;
+	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, store_remove_impl(ctx, scope, host, port, removed));
+	return r;
 }

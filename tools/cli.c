@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "shk.h"
@@ -134,6 +135,18 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 	int c, rc;
 
 	memset(&cli, 0, sizeof(cli));
+	/* Installed setuid, setgid or with file capabilities, every path the
+	 * caller names (key files, --out, the stores, a home it links to other
+	 * files) would be read or written with rights the caller lacks. No
+	 * command needs them: refuse before anything is parsed or opened. */
+	if (getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid()) {
+		cli_error("refusing to run set-ID (setuid, setgid or file capabilities): "
+			  "files the caller names would be opened with privileges the caller "
+			  "lacks; install %s without the setuid and setgid bits and file "
+			  "capabilities, and use sudo to change the system store",
+			  argc > 0 && argv[0] != NULL ? argv[0] : "sshhostkeys");
+		return CLI_EXIT_ERROR;
+	}
 	/* ssh reads our output through a pipe it may close early; a write
 	 * error must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -152,12 +165,6 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 			usage(stderr);
 			return CLI_EXIT_ERROR;
 		}
-	}
-	/* A setuid or setgid copy must not read stores the caller names:
-	 * the library already ignores SSHHOSTKEYS_ROOT there. */
-	if (cli.root != NULL && getauxval(AT_SECURE) != 0) {
-		cli_error("--root is not allowed in a setuid or setgid program");
-		return CLI_EXIT_ERROR;
 	}
 	if (optind >= argc) {
 		usage(stderr);

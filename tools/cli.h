@@ -22,8 +22,8 @@ struct cli_command {
 };
 
 /*
- * The whole program: parse [--root DIR] [-v]... [--help], refuse --root
- * when running setuid or setgid, run the command argv names among
+ * The whole program: refuse to run set-ID (exit 2), parse [--root DIR]
+ * [-v]... [--help], run the command argv names among
  * commands, flush standard output and close the context. Returns the
  * exit status. (tools/cli.c, shared by the CLI and the scan helper.)
  */

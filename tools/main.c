@@ -25,7 +25,7 @@
  * "[--root DIR] [-v]... scan ARGS...": the global options as parsed here,
  * then the command's words untouched, and parses them with the same
  * cli_main(). SSHHOSTKEYS_LIBEXEC_DIR (absolute; read with secure_getenv,
- * so never in a setuid or setgid program) names another directory
+ * though cli_main() refuses set-ID runs anyway) names another directory
  * holding sshhostkeys-scan, for the build tree.
  */
 static int
