@@ -49,20 +49,43 @@ ctx_home(uid_t uid, int use_env)
 	return strdup(res->pw_dir);
 }
 
+int
+shk_ctx_map_config(const struct shk_ctx *ctx, const char *path, int level, const char *instead,
+		   struct shk_fmap *map)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = shk_fmap_open_trusted(path, ctx->root, ctx->trust_uid, map, &err);
+	if (r == SHK_ERR_UNTRUSTED)
+		shk_log_emit(&ctx->log, level, r, path, 0, "not trusted, not read (%s): %s",
+			     instead, err.msg);
+	else if (r != SHK_OK && r != SHK_ERR_NOTFOUND)
+		shk_log_emit(&ctx->log, level, r, path, 0, "%s (%s)", err.msg, instead);
+	return r;
+}
+
 /* Read (or re-read) the ssh_hostkeys line. Called with the lock held. */
 static void
 ctx_read_order(struct shk_ctx *ctx)
 {
 	struct shk_fmap map;
 	struct shk_error err;
+	struct stat st;
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	r = shk_fmap_open(ctx->nss_path, &map, &err);
+	r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN,
+			       SHK_CTX_NSS_INSTEAD, &map);
 	if (r != SHK_OK) {
-		if (r != SHK_ERR_NOTFOUND)
-			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
-		ctx->nss_seen = 0;
+		/* A file that is there but refused is remembered like one
+		 * that was read, so it is re-checked when it changes (a
+		 * chmod changes its ctime only: see ctx_order_stale), not
+		 * logged again on every lookup. */
+		ctx->nss_seen = r != SHK_ERR_NOTFOUND && stat(ctx->nss_path, &st) == 0;
+		if (ctx->nss_seen)
+			ctx->nss_st = st;
 		ctx->nss_line = 0;
 		shk_nss_default(&ctx->nss);
 		return;
@@ -77,15 +100,16 @@ ctx_read_order(struct shk_ctx *ctx)
 		ctx->nss_line = 0;
 		if (r != SHK_ERR_NOTFOUND) {
 			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, ctx->nss_path, 0,
-				     "using the default order \"%s\"", SHK_NSS_DEFAULT_LINE);
+			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, ctx->nss_path, 0, "%s",
+				     SHK_CTX_NSS_INSTEAD);
 		}
 		shk_nss_default(&ctx->nss);
 	}
 }
 
 /* Whether nsswitch.conf changed since it was read (glibc checks the same
- * way: inode, size and mtime). Called with the lock held. */
+ * way: inode, size and mtime; the ctime too, so a chmod or chown that
+ * makes it trusted or untrusted is seen). Called with the lock held. */
 static int
 ctx_order_stale(const struct shk_ctx *ctx)
 {
@@ -98,7 +122,9 @@ ctx_order_stale(const struct shk_ctx *ctx)
 	return st.st_ino != ctx->nss_st.st_ino || st.st_dev != ctx->nss_st.st_dev ||
 	       st.st_size != ctx->nss_st.st_size ||
 	       st.st_mtim.tv_sec != ctx->nss_st.st_mtim.tv_sec ||
-	       st.st_mtim.tv_nsec != ctx->nss_st.st_mtim.tv_nsec;
+	       st.st_mtim.tv_nsec != ctx->nss_st.st_mtim.tv_nsec ||
+	       st.st_ctim.tv_sec != ctx->nss_st.st_ctim.tv_sec ||
+	       st.st_ctim.tv_nsec != ctx->nss_st.st_ctim.tv_nsec;
 }
 
 void
@@ -148,7 +174,7 @@ shk_ctx_module(struct shk_ctx *ctx, const char *name, const char **why)
 	env.priv = ctx;
 	/* Loading happens under the lock so two threads never load the
 	 * same module twice; it is done once per context. */
-	if (shk_modload(ctx->moduledir, name, &env, lm) != SHK_OK)
+	if (shk_modload(ctx->moduledir, name, ctx->trust_uid, &env, lm) != SHK_OK)
 		shk_log_emit(&ctx->log, SHK_LOG_WARN, SHK_ERR_MODULE, NULL, 0,
 			     "source \"%s\" skipped: %s", name, lm->why);
 	ctx->modules[ctx->nmodules++] = lm;
@@ -165,7 +191,6 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 {
 	struct shk_ctx *ctx;
 	struct shk_fmap map;
-	struct shk_error err;
 	const char *dir;
 	int use_env = (flags & SHK_CTX_NO_ENV) == 0, r;
 	size_t rl;
@@ -176,6 +201,7 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 	ctx->log.fn = log;
 	ctx->log.arg = log_arg;
 	ctx->uid = getuid();
+	ctx->trust_uid = geteuid();
 	if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
 		free(ctx);
 		return SHK_ERR_SYSTEM;
@@ -214,16 +240,14 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 	ctx->home = ctx_home(ctx->uid, use_env);
 	if ((r = shk_conf_new(&ctx->conf)) != SHK_OK)
 		goto fail;
-	memset(&err, 0, sizeof(err));
-	r = shk_fmap_open(ctx->conf_path, &map, &err);
-	if (r == SHK_OK) {
+	/* An unreadable or untrusted configuration is logged, and the
+	 * defaults apply as if it were absent. */
+	if (shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD, &map) ==
+	    SHK_OK) {
 		r = shk_conf_parse(ctx->conf, map.data, map.len, ctx->conf_path, &ctx->log);
 		shk_fmap_close(&map);
 		if (r == SHK_ERR_NOMEM)
 			goto fail;
-	} else if (r != SHK_ERR_NOTFOUND) {
-		/* An unreadable configuration is logged; defaults apply. */
-		shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->conf_path, &err);
 	}
 	ctx_read_order(ctx);
 	*out = ctx;

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "conf.h"
+#include "fmap.h"
 #include "log.h"
 #include "modload.h"
 #include "nsswitch.h"
@@ -30,6 +31,10 @@ struct shk_ctx {
 	char *nss_path;	 /* <root>/etc/nsswitch.conf */
 	char *conf_path; /* <root><sysconfdir>/sshhostkeys.conf */
 	uid_t uid;
+	/* Who besides root may own what decides trust (the configuration
+	 * files, the modules): the effective uid, so a setuid-root program
+	 * trusts root's files only. */
+	uid_t trust_uid;
 	struct shk_log log;
 	struct shk_conf *conf;
 
@@ -42,6 +47,18 @@ struct shk_ctx {
 	size_t nmodules;
 	struct shk_loaded_module *modules[SHK_CTX_MAX_MODULES];
 };
+
+/*
+ * Map a file that decides what is trusted (sshhostkeys.conf,
+ * nsswitch.conf), only if shk_trust_fd() accepts it for ctx->trust_uid,
+ * walking up to the root prefix (or "/"). SHK_OK, SHK_ERR_NOTFOUND, or
+ * another status after logging "path: why" at level; instead says what
+ * applies then ("the defaults").
+ */
+#define SHK_CTX_NSS_INSTEAD "using the default order \"" SHK_NSS_DEFAULT_LINE "\""
+#define SHK_CTX_CONF_INSTEAD "using the defaults"
+int shk_ctx_map_config(const struct shk_ctx *ctx, const char *path, int level,
+		       const char *instead, struct shk_fmap *map);
 
 /* Copy the current order (re-reading nsswitch.conf if it changed). */
 void shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line);

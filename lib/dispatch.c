@@ -718,7 +718,8 @@ shk_sourcelist_free(struct shk_sourcelist *list)
 	free(sl);
 }
 
-/* Problems in the two configuration files, logged again for check. */
+/* Problems in the two configuration files, logged again for check: an
+ * unreadable or untrusted file is one problem, as is each bad line. */
 static unsigned long
 check_config_files(struct shk_ctx *ctx)
 {
@@ -730,7 +731,9 @@ check_config_files(struct shk_ctx *ctx)
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	if ((r = shk_fmap_open(ctx->nss_path, &map, &err)) == SHK_OK) {
+	if ((r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN,
+				    SHK_CTX_NSS_INSTEAD,
+				    &map)) == SHK_OK) {
 		r = shk_nss_parse_file(map.data, map.len, &scratch, &err);
 		shk_fmap_close(&map);
 		if (r == SHK_ERR_PARSE) {
@@ -738,10 +741,10 @@ check_config_files(struct shk_ctx *ctx)
 			n++;
 		}
 	} else if (r != SHK_ERR_NOTFOUND) {
-		shk_log_error(&ctx->log, SHK_LOG_WARN, ctx->nss_path, &err);
 		n++;
 	}
-	if ((r = shk_fmap_open(ctx->conf_path, &map, &err)) == SHK_OK) {
+	if ((r = shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD,
+				    &map)) == SHK_OK) {
 		if (shk_conf_new(&conf) == SHK_OK) {
 			r = shk_conf_parse(conf, map.data, map.len, ctx->conf_path, &ctx->log);
 			if (r > 0)
@@ -750,7 +753,6 @@ check_config_files(struct shk_ctx *ctx)
 		}
 		shk_fmap_close(&map);
 	} else if (r != SHK_ERR_NOTFOUND) {
-		shk_log_error(&ctx->log, SHK_LOG_WARN, ctx->conf_path, &err);
 		n++;
 	}
 	return n;

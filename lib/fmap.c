@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fmap.h"
+#include "trust.h"
 
 int
 shk_fmap_fd(int fd, struct shk_fmap *m, struct shk_error *err)
@@ -32,8 +33,11 @@ shk_fmap_fd(int fd, struct shk_fmap *m, struct shk_error *err)
 	return SHK_OK;
 }
 
-int
-shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_error *err)
+/* Open name (relative to dirfd), check it with shk_trust_fd() when trust
+ * is set, then map it. */
+static int
+fmap_open(int dirfd, const char *name, int trust, const char *stop_dir, uid_t uid,
+	  struct shk_fmap *m, struct shk_error *err)
 {
 	int fd, r, oerrno;
 
@@ -48,7 +52,10 @@ shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_erro
 									   : SHK_ERR_SYSTEM,
 				     0, "%s", strerror(oerrno));
 	}
-	r = shk_fmap_fd(fd, m, err);
+	/* The descriptor is checked, so what is trusted is what is read. */
+	r = trust ? shk_trust_fd(fd, name, stop_dir, uid, err) : SHK_OK;
+	if (r == SHK_OK)
+		r = shk_fmap_fd(fd, m, err);
 	close(fd);
 	if (r != SHK_OK)
 		memset(m, 0, sizeof(*m));
@@ -56,9 +63,22 @@ shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_erro
 }
 
 int
+shk_fmap_openat(int dirfd, const char *name, struct shk_fmap *m, struct shk_error *err)
+{
+	return fmap_open(dirfd, name, 0, NULL, 0, m, err);
+}
+
+int
 shk_fmap_open(const char *path, struct shk_fmap *m, struct shk_error *err)
 {
-	return shk_fmap_openat(AT_FDCWD, path, m, err);
+	return fmap_open(AT_FDCWD, path, 0, NULL, 0, m, err);
+}
+
+int
+shk_fmap_open_trusted(const char *path, const char *stop_dir, uid_t uid, struct shk_fmap *m,
+		      struct shk_error *err)
+{
+	return fmap_open(AT_FDCWD, path, 1, stop_dir, uid, m, err);
 }
 
 void

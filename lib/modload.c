@@ -2,11 +2,16 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "modload.h"
+#include "trust.h"
 
 /* Why the module is not usable; truncation of a long path is fine. */
 static void __attribute__((format(printf, 2, 3)))
@@ -19,9 +24,54 @@ set_why(struct shk_loaded_module *lm, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Whether the module file at path may be loaded: see shk_modload(). The
+ * file is opened without following a symlink and checked through that
+ * descriptor; its directories are checked by path up to "/". dlopen()
+ * then opens the path again: since neither the file nor any directory
+ * above it may be written by anyone but root or uid, only they could swap
+ * it in between, and they could as well have installed another module.
+ * (dlopen("/proc/self/fd/N") would close even that gap, but needs /proc,
+ * and glibc reuses an already loaded object of the same name, which a
+ * reused descriptor number would give.)
+ */
+static int
+modload_trust(const char *path, uid_t uid, struct shk_loaded_module *lm)
+{
+	struct shk_error err;
+	struct stat st;
+	int fd, r, oerrno;
+
+	memset(&err, 0, sizeof(err));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1) {
+		oerrno = errno;
+		if (oerrno == ELOOP) {
+			set_why(lm, "%s: a symbolic link, not loaded", path);
+			return SHK_ERR_UNTRUSTED;
+		}
+		set_why(lm, "cannot load %s: %s", path, strerror(oerrno));
+		return oerrno == ENOENT || oerrno == ENOTDIR ? SHK_ERR_NOTFOUND : SHK_ERR_MODULE;
+	}
+	if (fstat(fd, &st) == -1) {
+		oerrno = errno;
+		set_why(lm, "cannot load %s: fstat: %s", path, strerror(oerrno));
+		r = SHK_ERR_MODULE;
+	} else if (!S_ISREG(st.st_mode)) {
+		set_why(lm, "%s: not a regular file, not loaded", path);
+		r = SHK_ERR_UNTRUSTED;
+	} else if ((r = shk_trust_fd(fd, path, NULL, uid, &err)) != SHK_OK) {
+		set_why(lm, "%s: not trusted, not loaded: %s", path, err.msg);
+		if (r != SHK_ERR_NOTFOUND)
+			r = SHK_ERR_UNTRUSTED;
+	}
+	close(fd);
+	return r;
+}
+
 int
-shk_modload(const char *moduledir, const char *name, const struct shk_module_env *env,
-	    struct shk_loaded_module *lm)
+shk_modload(const char *moduledir, const char *name, uid_t uid,
+	    const struct shk_module_env *env, struct shk_loaded_module *lm)
 {
 	char path[4096];
 	shk_module_entry_fn *entry;
@@ -38,6 +88,8 @@ shk_modload(const char *moduledir, const char *name, const struct shk_module_env
 		set_why(lm, "module path too long");
 		return SHK_ERR_RANGE;
 	}
+	if ((r = modload_trust(path, uid, lm)) != SHK_OK)
+		return r;
 	/* RTLD_NOW: an unresolved symbol shows here, not in the middle of a
 	 * lookup. RTLD_LOCAL: modules cannot interpose on each other. */
 	if ((lm->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {

@@ -8,6 +8,8 @@
 #ifndef SHK_MODLOAD_H
 #define SHK_MODLOAD_H
 
+#include <sys/types.h>
+
 #include <sshhostkeys/module.h>
 
 #include "nsswitch.h"
@@ -24,12 +26,16 @@ struct shk_loaded_module {
 };
 
 /*
- * Load and open module name from moduledir. *lm is filled either way;
- * returns SHK_OK when ready, else SHK_ERR_MODULE / SHK_ERR_NOTFOUND with
- * lm->why set. env must be filled by the caller except abi_version.
+ * Load and open module name from moduledir. The file must be a regular
+ * file, not a symlink, and shk_trust_fd() must accept it for uid (owned by
+ * root or uid, not writable by group or others, nor any directory up to
+ * "/"): a module runs its constructors with the caller's privileges.
+ * *lm is filled either way; returns SHK_OK when ready, else
+ * SHK_ERR_UNTRUSTED / SHK_ERR_MODULE / SHK_ERR_NOTFOUND with lm->why set
+ * ("path: why"). env must be filled by the caller except abi_version.
  */
-int shk_modload(const char *moduledir, const char *name, const struct shk_module_env *env,
-		struct shk_loaded_module *lm);
+int shk_modload(const char *moduledir, const char *name, uid_t uid,
+		const struct shk_module_env *env, struct shk_loaded_module *lm);
 
 /* close() the module and dlclose() it. */
 void shk_modunload(struct shk_loaded_module *lm);

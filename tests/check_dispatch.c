@@ -494,6 +494,66 @@ START_TEST(test_malformed_line_uses_default)
 }
 END_TEST
 
+/* How many times needle was logged. */
+static int
+logged_count(const char *needle)
+{
+	const char *p = logged;
+	int n = 0;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * nsswitch.conf decides which stores are asked, so it gets the stores'
+ * trust rule: a writable one is refused (once per change, not per lookup)
+ * and the default order applies, until it is trusted again.
+ */
+START_TEST(test_untrusted_nsswitch_ignored)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_sourcelist *sl;
+	struct shk_keylist *kl;
+	unsigned long n = 0;
+	char path[512];
+
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	shk_keylist_free(kl);
+	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
+	tu_write(root, "etc/nsswitch.conf", "ssh_hostkeys: testb testa\n");
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	/* The default order "files ssh2": neither is in TESTMODULEDIR. */
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
+	shk_keylist_free(kl);
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
+	shk_keylist_free(kl);
+	ck_assert_int_eq(logged_count("nsswitch.conf is writable by others"), 1);
+	ck_assert_ptr_nonnull(strstr(logged, "not trusted, not read (using the default order"));
+	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+	ck_assert_uint_eq(sl->config_line, 0);
+	ck_assert_uint_eq(sl->count, 2);
+	ck_assert_str_eq(sl->sources[0].name, "files");
+	shk_sourcelist_free(sl);
+	/* check reports it: one problem, plus the two missing modules. */
+	ck_assert_int_eq(shk_check(ctx, &n), SHK_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(logged_count("nsswitch.conf is writable by others"), 2);
+	/* A chmod alone (only the ctime changes) makes it trusted again;
+	 * wait out a coarse timestamp tick so the ctime does change. */
+	usleep(50000);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_OK);
+	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
+	shk_keylist_free(kl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
 START_TEST(test_bad_host_refused)
 {
 	struct shk_ctx *ctx = open_ctx("testa");
@@ -538,6 +598,7 @@ main(void)
 	tcase_add_test(tc, test_bad_modules_skipped);
 	tcase_add_test(tc, test_nsswitch_reread_on_change);
 	tcase_add_test(tc, test_malformed_line_uses_default);
+	tcase_add_test(tc, test_untrusted_nsswitch_ignored);
 	tcase_add_test(tc, test_bad_host_refused);
 	tcase_add_test(tc, test_relative_root_refused);
 	suite_add_tcase(s, tc);

@@ -9,6 +9,9 @@ export SSHHOSTKEYS_MODULE_DIR="${SSHHOSTKEYS_MODULE_DIR:-$top_builddir/module/.l
 # sshhostkeys scan execs $SSHHOSTKEYS_LIBEXEC_DIR/sshhostkeys-scan.
 export SSHHOSTKEYS_LIBEXEC_DIR="${SSHHOSTKEYS_LIBEXEC_DIR:-$top_builddir/tools}"
 
+# What the tests create must be trusted (not group- or world-writable)
+# whatever umask make was run with; tests that want other modes chmod.
+umask 022
 T_PASS=0
 T_FAIL=0
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/shk-test.XXXXXX")

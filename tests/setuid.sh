@@ -96,7 +96,13 @@ chmod -R go-w,a+rX "$D"
 
 # What the attacker (nobody) controls.
 A=$TMPROOT/attacker
-mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/modules" "$A/libexec" "$A/out"
+mkdir -p "$A/root/etc/ssh" "$A/home/.ssh" "$A/libexec" "$A/out"
+# The module directory must pass the trust check up to "/" for the
+# control to load from it, and $TMPROOT is below a world-writable /tmp:
+# it lives in the build tree instead (trusted when the tree is).
+AMOD=$(mktemp -d "$top_builddir/tests/setuid-modules.XXXXXX")
+rm_amod() { rm -rf "$AMOD"; }
+t_on_exit rm_amod
 ssh-keygen -q -t ed25519 -N '' -C evil -f "$TMPROOT/evil"
 echo "ssh_hostkeys: evil files" >"$A/root/etc/nsswitch.conf"
 echo "evil.example $(cut -d' ' -f1,2 "$TMPROOT/evil.pub")" >"$A/root/etc/ssh/ssh_known_hosts"
@@ -113,7 +119,7 @@ planted(void)
 void *sshhostkeys_module_entry(void) { return 0; }
 C
 for m in evil files ssh2; do
-	"$CC" -shared -fPIC -o "$A/modules/sshhostkeys_$m.so" "$TMPROOT/evil.c"
+	"$CC" -shared -fPIC -o "$AMOD/sshhostkeys_$m.so" "$TMPROOT/evil.c"
 done
 # A libcrypto on LD_LIBRARY_PATH: libsshhostkeys dlopens libcrypto by its
 # soname when a digest is first needed (a fingerprint, below).
@@ -126,13 +132,13 @@ sed "s|$MARK|$CMARK|" "$TMPROOT/evil.c" >"$TMPROOT/evilcrypto.c"
 HMARK=$A/out/helper-was-run
 printf '#!/bin/sh\n: >"%s"\n' "$HMARK" >"$A/libexec/sshhostkeys-scan"
 chmod 0755 "$A/libexec/sshhostkeys-scan"
-chown -R "$NOBODY:$NOGROUP" "$A"
-chmod -R go-w "$A"
+chown -R "$NOBODY:$NOGROUP" "$A" "$AMOD"
+chmod -R go-w "$A" "$AMOD"
 
 # nobody, with every override pointing at the attacker's files.
 envrun() {
 	env -i PATH=/usr/bin:/bin HOME="$A/home" SSHHOSTKEYS_ROOT="$A/root" \
-		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$A/modules}" \
+		SSHHOSTKEYS_MODULE_DIR="${MODDIR:-$AMOD}" \
 		SSHHOSTKEYS_LIBEXEC_DIR="$A/libexec" setpriv --reuid="$NOBODY" \
 		--regid="$NOGROUP" --clear-groups "$@"
 }

@@ -196,6 +196,10 @@ tu_run(Suite *s)
 	SRunner *sr = srunner_create(s);
 	int failed;
 
+	/* Configuration files, modules and stores must not be writable by
+	 * group or others to be trusted: what the suites create must not
+	 * depend on the umask make was run with (002 on many desktops). */
+	umask(022);
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

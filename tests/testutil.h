@@ -57,8 +57,8 @@ enum shk_nss_status tu_module_lookup(const struct shk_module *mod, void *state,
 				     const struct shk_module_query *q,
 				     struct shk_module_result *res, char **bufp);
 
-/* Run every test of s in CK_ENV mode, free the runner; the exit status
- * for main(). */
+/* Run every test of s in CK_ENV mode under umask 022, free the runner;
+ * the exit status for main(). */
 int tu_run(Suite *s);
 
 #endif /* SHK_TESTUTIL_H */

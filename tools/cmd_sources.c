@@ -75,7 +75,9 @@ cmd_sources(struct cli *cli, int argc, char **argv)
 	if (sl->config_file != NULL)
 		printf("order from %s:%lu\n", sl->config_file, sl->config_line);
 	else
-		printf("default order (no ssh_hostkeys line in nsswitch.conf)\n");
+		/* Why is in the warnings already printed (missing line,
+		 * malformed line, untrusted or unreadable file). */
+		printf("default order (no usable ssh_hostkeys line in nsswitch.conf)\n");
 	for (i = 0; i < sl->count; i++) {
 		const struct shk_source_info *s = &sl->sources[i];
 
