@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
@@ -66,6 +68,70 @@ cli_log(void *arg, const struct shk_diag *d)
 		buf);
 }
 
+/*
+ * Run from its build tree, the CLI uses the modules built beside it, so
+ * that the commands in README.md work before "make install". Only the
+ * executable that is in this build tree's tools/ (tools/.libs/ behind
+ * libtool's wrapper) qualifies: an installed copy never is, and a
+ * distribution's build path holds no binary on the machines it ships to.
+ * Whoever can write the modules there can write that executable too, so
+ * trusting them adds nothing; a set-ID process never takes this path.
+ * An explicit SSHHOSTKEYS_MODULE_DIR still wins. The library learns
+ * nothing of build trees: it reads the variable as if the user had set it.
+ */
+static void
+cli_build_tree_modules(void)
+{
+#if defined(BUILD_TOOLSDIR) && defined(BUILD_MODULEDIR)
+	char exe[PATH_MAX], dir[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (getauxval(AT_SECURE) != 0 || getenv("SSHHOSTKEYS_MODULE_DIR") != NULL)
+		return;
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	/* readlink gives the resolved path; the build path may hold links. */
+	if (realpath(BUILD_TOOLSDIR, dir) != NULL && strcmp(exe, dir) == 0)
+		goto found;
+	if (realpath(BUILD_TOOLSDIR "/.libs", dir) != NULL && strcmp(exe, dir) == 0)
+		goto found;
+	return;
+found:
+	setenv("SSHHOSTKEYS_MODULE_DIR", BUILD_MODULEDIR, 0);
+#endif
+}
+
+/* --root relative to the working directory, as any other path argument:
+ * the library takes absolute roots only. */
+static int
+cli_absolute_root(struct cli *cli)
+{
+	char *cwd;
+	int r;
+
+	if (cli->root == NULL || cli->root[0] == '/' || cli->root[0] == '\0')
+		return 0;
+	if ((cwd = getcwd(NULL, 0)) == NULL) {
+		cli_error("--root %s: cannot get the working directory: %s", cli->root,
+			  strerror(errno));
+		return -1;
+	}
+	r = asprintf(&cli->root_buf, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/",
+		     cli->root);
+	free(cwd);
+	if (r < 0) {
+		cli->root_buf = NULL;
+		cli_error("--root %s: out of memory", cli->root);
+		return -1;
+	}
+	cli->root = cli->root_buf;
+	return 0;
+}
+
 struct shk_ctx *
 cli_ctx(struct cli *cli)
 {
@@ -73,6 +139,9 @@ cli_ctx(struct cli *cli)
 
 	if (cli->ctx != NULL)
 		return cli->ctx;
+	if (cli_absolute_root(cli) != 0)
+		return NULL;
+	cli_build_tree_modules();
 	if ((r = shk_ctx_open(&cli->ctx, cli->root, 0, cli_log, cli)) != SHK_OK) {
 		cli_error("cannot open the host-key store: %s", shk_strerror(r));
 		cli->ctx = NULL;
@@ -172,6 +241,7 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 				rc = CLI_EXIT_ERROR;
 			if (cli.ctx != NULL)
 				shk_ctx_close(cli.ctx);
+			free(cli.root_buf);
 			return rc;
 		}
 	}

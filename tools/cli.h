@@ -10,6 +10,7 @@
 
 struct cli {
 	const char *root; /* --root, or NULL (then SSHHOSTKEYS_ROOT or "/") */
+	char *root_buf;	  /* --root made absolute, when it was relative */
 	int verbose;	  /* -v count */
 	struct shk_ctx *ctx;
 };
