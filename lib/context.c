@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,20 @@ ctx_home(uid_t uid, int use_env)
 	return strdup(res->pw_dir);
 }
 
+/* Keep why the default order is used, "file[:line]: what", for
+ * shk_sources(). Called with the lock held. */
+static void
+ctx_order_why(struct shk_ctx *ctx, const struct shk_error *err)
+{
+	struct shk_diag d;
+
+	memset(&d, 0, sizeof(d));
+	d.file = ctx->nss_path;
+	d.line = err->line;
+	d.msg = err->msg;
+	shk_diag_format(&d, ctx->nss_why, sizeof(ctx->nss_why));
+}
+
 /* Read (or re-read) the ssh_hostkeys line. Called with the lock held. */
 static void
 ctx_read_order(struct shk_ctx *ctx)
@@ -57,11 +72,20 @@ ctx_read_order(struct shk_ctx *ctx)
 	int r;
 
 	memset(&err, 0, sizeof(err));
+	ctx->nss_why[0] = '\0';
 	r = shk_fmap_open(ctx->nss_path, &map, &err);
 	if (r != SHK_OK) {
-		if (r != SHK_ERR_NOTFOUND)
-			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
 		ctx->nss_seen = 0;
+		if (r != SHK_ERR_NOTFOUND) {
+			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
+			ctx_order_why(ctx, &err);
+			/* There but unusable (a FIFO, a directory, unreadable):
+			 * remember it as read, so that it is not read, and its
+			 * error not logged, again on every lookup until it
+			 * changes. */
+			if (stat(ctx->nss_path, &ctx->nss_st) == 0)
+				ctx->nss_seen = 1;
+		}
 		ctx->nss_line = 0;
 		shk_nss_default(&ctx->nss);
 		return;
@@ -78,6 +102,7 @@ ctx_read_order(struct shk_ctx *ctx)
 			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
 			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, ctx->nss_path, 0,
 				     "using the default order \"%s\"", SHK_NSS_DEFAULT_LINE);
+			ctx_order_why(ctx, &err);
 		}
 		shk_nss_default(&ctx->nss);
 	}
@@ -101,7 +126,8 @@ ctx_order_stale(const struct shk_ctx *ctx)
 }
 
 void
-shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line)
+shk_ctx_order_why(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line,
+		  char *why, size_t whycap)
 {
 	pthread_mutex_lock(&ctx->lock);
 	if (ctx_order_stale(ctx))
@@ -109,7 +135,15 @@ shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *li
 	*out = ctx->nss;
 	if (line != NULL)
 		*line = ctx->nss_line;
+	if (why != NULL && whycap > 0)
+		snprintf(why, whycap, "%s", ctx->nss_why);
 	pthread_mutex_unlock(&ctx->lock);
+}
+
+void
+shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line)
+{
+	shk_ctx_order_why(ctx, out, line, NULL, 0);
 }
 
 struct shk_loaded_module *

@@ -38,6 +38,7 @@ struct shk_ctx {
 	int nss_seen;	     /* nsswitch.conf existed at the last read */
 	struct stat nss_st;
 	unsigned long nss_line; /* 0 when the default order is used */
+	char nss_why[1024];	/* why the default order is used, or "" */
 	struct shk_nss_config nss;
 	size_t nmodules;
 	struct shk_loaded_module *modules[SHK_CTX_MAX_MODULES];
@@ -45,6 +46,12 @@ struct shk_ctx {
 
 /* Copy the current order (re-reading nsswitch.conf if it changed). */
 void shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line);
+
+/* The same, and into why (may be NULL) what is wrong with nsswitch.conf
+ * when the default order is used because of it, "file[:line]: what";
+ * "" when nothing is wrong (no file, or no ssh_hostkeys line). */
+void shk_ctx_order_why(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line,
+		       char *why, size_t whycap);
 
 /* The loaded module for a source name, loading it on first use; NULL when
  * it cannot be used (the reason is logged once, and kept in *why). */

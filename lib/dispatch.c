@@ -521,6 +521,7 @@ struct sourcelist_priv {
 	char states[SHK_NSS_MAX_SOURCES][SHK_ERRMSG_MAX];
 	char actions[SHK_NSS_MAX_SOURCES][128];
 	char *config_file;
+	char config_error[1024];
 };
 
 int
@@ -536,7 +537,7 @@ shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out)
 	*out = NULL;
 	if ((sl = calloc(1, sizeof(*sl))) == NULL)
 		return SHK_ERR_NOMEM;
-	shk_ctx_order(ctx, &order, &line);
+	shk_ctx_order_why(ctx, &order, &line, sl->config_error, sizeof(sl->config_error));
 	for (i = 0; i < order.nsources; i++) {
 		why = NULL;
 		lm = shk_ctx_module(ctx, order.src[i].name, &why);
@@ -552,6 +553,8 @@ shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out)
 	sl->pub.count = order.nsources;
 	sl->pub.sources = sl->info;
 	sl->pub.config_line = line;
+	if (sl->config_error[0] != '\0')
+		sl->pub.config_error = sl->config_error;
 	if (line > 0) {
 		if ((sl->config_file = strdup(ctx->nss_path)) == NULL) {
 			free(sl);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +55,33 @@ cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Whether this text was printed already (and remember it if not). The
+ * library logs some problems again where they matter (check lints the
+ * configuration the context logged when it opened), and one command is a
+ * single run: say each thing once. FNV-1a hashes of the first texts.
+ */
+static int
+cli_log_seen(const char *text)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static unsigned long long seen[128];
+	static size_t nseen;
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t i;
+	int found = 0;
+
+	for (; *text != '\0'; text++)
+		h = (h ^ (unsigned char)*text) * 0x100000001b3ULL;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nseen && !found; i++)
+		found = seen[i] == h;
+	if (!found && nseen < sizeof(seen) / sizeof(seen[0]))
+		seen[nseen++] = h;
+	pthread_mutex_unlock(&lock);
+	return found;
+}
+
 void
 cli_log(void *arg, const struct shk_diag *d)
 {
@@ -63,6 +91,8 @@ cli_log(void *arg, const struct shk_diag *d)
 	if (d->level > SHK_LOG_WARN + (cli != NULL ? cli->verbose : 0))
 		return;
 	shk_diag_format(d, buf, sizeof(buf));
+	if (cli_log_seen(buf))
+		return;
 	fprintf(stderr, "sshhostkeys: %s%s\n",
 		d->level == SHK_LOG_ERR ? "error: " : d->level == SHK_LOG_WARN ? "warning: " : "",
 		buf);

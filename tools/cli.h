@@ -34,7 +34,8 @@ int cli_main(int argc, char **argv, const struct cli_command *commands, size_t n
 struct shk_ctx *cli_ctx(struct cli *cli);
 
 /* Log sink: "sshhostkeys: file:line: msg" on stderr; info and debug only
- * with -v. arg is the struct cli. */
+ * with -v; a text already printed in this run is not printed again. arg
+ * is the struct cli. */
 void cli_log(void *arg, const struct shk_diag *d);
 
 /* Print "sshhostkeys: " + message on stderr. */

@@ -73,6 +73,8 @@ cmd_sources(struct cli *cli, int argc, char **argv)
 	}
 	if (sl->config_file != NULL)
 		printf("order from %s:%lu\n", sl->config_file, sl->config_line);
+	else if (sl->config_error != NULL)
+		printf("default order, because %s\n", sl->config_error);
 	else
 		printf("default order (no ssh_hostkeys line in nsswitch.conf)\n");
 	for (i = 0; i < sl->count; i++) {
