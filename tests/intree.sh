@@ -10,7 +10,7 @@
 # The example store, as quickstart.sh leaves it (Git keeps no modes, and
 # stores writable by others are ignored).
 cp -R "$top_srcdir/examples" "$TMPROOT/ex"
-chmod -R go-w "$TMPROOT/ex"
+chmod -R u+w,go-w "$TMPROOT/ex" # u+w: make distcheck's source tree is read-only
 export HOME=$TMPROOT/ex/home
 key=$(cut -d' ' -f1,2 "$TMPROOT/ex/keys/alpha_ed25519.pub")
 cd "$TMPROOT"
