@@ -38,13 +38,14 @@ echo
 echo "== Demo: lookups in the example store (examples/root, examples/home)"
 # Git does not keep modes; stores writable by others are (rightly) ignored.
 chmod -R go-w examples
-ROOT=$PWD/examples/root
+# The demo leaves your own ~/.ssh/known_hosts out; the commands printed at
+# the end read it, as the installed CLI does. Nothing else is set: run from
+# this tree, the CLI finds the modules built beside it.
 export HOME=$PWD/examples/home
-export SSHHOSTKEYS_MODULE_DIR=$PWD/module/.libs
 run() {
 	echo
-	echo "\$ sshhostkeys --root examples/root $*"
-	./tools/sshhostkeys --root "$ROOT" "$@" || echo "(exit $?)"
+	echo "\$ ./tools/sshhostkeys --root examples/root $*"
+	./tools/sshhostkeys --root examples/root "$@" || echo "(exit $?)"
 }
 run sources
 run -v lookup alpha.example.com
@@ -56,5 +57,29 @@ run verify alpha.example.com examples/keys/gamma_ed25519.pub
 run verify -p 222 gamma.example.com examples/keys/gamma_ed25519.pub
 run verify alpha.example.com examples/keys/revoked_ed25519.pub
 run fingerprint -E bubblebabble examples/keys/alpha_ed25519.pub
-echo
-echo "quickstart: done. Run \"make check\" for the test suite."
+run fingerprint examples/root/etc/ssh/ssh_known_hosts
+
+cat <<EOF
+
+quickstart: done. Next, from this directory ($PWD):
+
+  make check                    # the whole test suite (real sshd, ssh, ssh-keygen)
+
+Try the CLI on the example store (it also reads your own ~/.ssh/known_hosts):
+
+  ./tools/sshhostkeys --root examples/root lookup alpha.example.com
+  ./tools/sshhostkeys --root examples/root -v lookup gamma.example.com#222
+  ./tools/sshhostkeys --root examples/root verify alpha.example.com examples/keys/revoked_ed25519.pub
+  ./tools/sshhostkeys --root examples/root sources alpha.example.com
+  ./tools/sshhostkeys --root examples/root check
+  ./tools/sshhostkeys fingerprint examples/root/etc/ssh/ssh_known_hosts
+  man ./man/sshhostkeys.1
+
+Install (prefix /usr/local, configuration in /etc):
+
+  sudo make install && sudo ldconfig
+  # This also installs /etc/ssh/ssh_config.d/50-sshhostkeys.conf, through
+  # which ssh (OpenSSH 8.5+) asks "sshhostkeys known-hosts" for host keys.
+  # The order of the sources is the "ssh_hostkeys:" line of
+  # /etc/nsswitch.conf (default: files ssh2; conf/nsswitch.conf.snippet).
+EOF

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Key files: OpenSSH one-line keys and RFC 4716 blocks, as the ssh2
- * module and the CLI read them. Every key found is written back as an
+ * module and the CLI read them (and known_hosts lines, as fingerprint
+ * reads them). Every key found is written back as an
  * RFC 4716 block, which must parse to the same type and blob.
  */
 #include "config.h"
@@ -60,6 +61,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned long lines = 0;
 
 	FUZZ_ASSERT(shk_keyfile_parse(buf, size, "fuzz", &log, key_cb, NULL, &nfound) ==
+		    SHK_OK);
+	/* As the fingerprint command reads files: known_hosts lines too. */
+	FUZZ_ASSERT(shk_keyfile_parse_listing(buf, size, "fuzz", &log, key_cb, NULL, &nfound) ==
 		    SHK_OK);
 	/* The block parser alone, also on input that does not start with
 	 * BEGIN: it must say where to resume, within the input. */

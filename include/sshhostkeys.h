@@ -258,6 +258,10 @@ struct shk_sourcelist {
 	struct shk_source_info *sources;
 	const char *config_file; /* nsswitch.conf read, or NULL */
 	unsigned long config_line; /* its ssh_hostkeys line; 0: default order */
+	/* When the default order is used because nsswitch.conf is unusable
+	 * or its ssh_hostkeys line malformed: "file[:line]: what is wrong";
+	 * NULL otherwise (no file, no ssh_hostkeys line, or a good line). */
+	const char *config_error;
 };
 
 /* The effective order. *out is the caller's; free with shk_sourcelist_free(). */

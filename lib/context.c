@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,19 +52,32 @@ ctx_home(uid_t uid, int use_env)
 
 int
 shk_ctx_map_config(const struct shk_ctx *ctx, const char *path, int level, const char *instead,
-		   struct shk_fmap *map)
+		   struct shk_fmap *map, struct shk_error *err)
 {
-	struct shk_error err;
 	int r;
 
-	memset(&err, 0, sizeof(err));
-	r = shk_fmap_open_trusted(path, ctx->root, ctx->trust_uid, map, &err);
+	memset(err, 0, sizeof(*err));
+	r = shk_fmap_open_trusted(path, ctx->root, ctx->trust_uid, map, err);
 	if (r == SHK_ERR_UNTRUSTED)
 		shk_log_emit(&ctx->log, level, r, path, 0, "not trusted, not read (%s): %s",
-			     instead, err.msg);
+			     instead, err->msg);
 	else if (r != SHK_OK && r != SHK_ERR_NOTFOUND)
-		shk_log_emit(&ctx->log, level, r, path, 0, "%s (%s)", err.msg, instead);
+		shk_log_emit(&ctx->log, level, r, path, 0, "%s (%s)", err->msg, instead);
 	return r;
+}
+
+/* Keep why the default order is used, "file[:line]: what", for
+ * shk_sources(). Called with the lock held. */
+static void
+ctx_order_why(struct shk_ctx *ctx, const struct shk_error *err)
+{
+	struct shk_diag d;
+
+	memset(&d, 0, sizeof(d));
+	d.file = ctx->nss_path;
+	d.line = err->line;
+	d.msg = err->msg;
+	shk_diag_format(&d, ctx->nss_why, sizeof(ctx->nss_why));
 }
 
 /* Read (or re-read) the ssh_hostkeys line. Called with the lock held. */
@@ -76,16 +90,19 @@ ctx_read_order(struct shk_ctx *ctx)
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN,
-			       SHK_CTX_NSS_INSTEAD, &map);
+	ctx->nss_why[0] = '\0';
+	r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN, SHK_CTX_NSS_INSTEAD, &map, &err);
 	if (r != SHK_OK) {
-		/* A file that is there but refused is remembered like one
-		 * that was read, so it is re-checked when it changes (a
-		 * chmod changes its ctime only: see ctx_order_stale), not
-		 * logged again on every lookup. */
+		/* A file that is there but refused or unusable (untrusted, a
+		 * FIFO, a directory) is remembered like one that was read, so
+		 * it is re-checked when it changes (a chmod changes its ctime
+		 * only: see ctx_order_stale), not read and logged again on
+		 * every lookup. */
 		ctx->nss_seen = r != SHK_ERR_NOTFOUND && stat(ctx->nss_path, &st) == 0;
 		if (ctx->nss_seen)
 			ctx->nss_st = st;
+		if (r != SHK_ERR_NOTFOUND)
+			ctx_order_why(ctx, &err);
 		ctx->nss_line = 0;
 		shk_nss_default(&ctx->nss);
 		return;
@@ -102,6 +119,7 @@ ctx_read_order(struct shk_ctx *ctx)
 			shk_log_error(&ctx->log, SHK_LOG_ERR, ctx->nss_path, &err);
 			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, ctx->nss_path, 0, "%s",
 				     SHK_CTX_NSS_INSTEAD);
+			ctx_order_why(ctx, &err);
 		}
 		shk_nss_default(&ctx->nss);
 	}
@@ -128,7 +146,8 @@ ctx_order_stale(const struct shk_ctx *ctx)
 }
 
 void
-shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line)
+shk_ctx_order_why(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line,
+		  char *why, size_t whycap)
 {
 	pthread_mutex_lock(&ctx->lock);
 	if (ctx_order_stale(ctx))
@@ -136,7 +155,15 @@ shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *li
 	*out = ctx->nss;
 	if (line != NULL)
 		*line = ctx->nss_line;
+	if (why != NULL && whycap > 0)
+		snprintf(why, whycap, "%s", ctx->nss_why);
 	pthread_mutex_unlock(&ctx->lock);
+}
+
+void
+shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line)
+{
+	shk_ctx_order_why(ctx, out, line, NULL, 0);
 }
 
 struct shk_loaded_module *
@@ -191,6 +218,7 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 {
 	struct shk_ctx *ctx;
 	struct shk_fmap map;
+	struct shk_error err;
 	const char *dir;
 	int use_env = (flags & SHK_CTX_NO_ENV) == 0, r;
 	size_t rl;
@@ -242,8 +270,8 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 		goto fail;
 	/* An unreadable or untrusted configuration is logged, and the
 	 * defaults apply as if it were absent. */
-	if (shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD, &map) ==
-	    SHK_OK) {
+	if (shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD, &map,
+			       &err) == SHK_OK) {
 		r = shk_conf_parse(ctx->conf, map.data, map.len, ctx->conf_path, &ctx->log);
 		shk_fmap_close(&map);
 		if (r == SHK_ERR_NOMEM)

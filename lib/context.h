@@ -43,6 +43,7 @@ struct shk_ctx {
 	int nss_seen;	     /* nsswitch.conf existed at the last read */
 	struct stat nss_st;
 	unsigned long nss_line; /* 0 when the default order is used */
+	char nss_why[1024];	/* why the default order is used, or "" */
 	struct shk_nss_config nss;
 	size_t nmodules;
 	struct shk_loaded_module *modules[SHK_CTX_MAX_MODULES];
@@ -52,16 +53,22 @@ struct shk_ctx {
  * Map a file that decides what is trusted (sshhostkeys.conf,
  * nsswitch.conf), only if shk_trust_fd() accepts it for ctx->trust_uid,
  * walking up to the root prefix (or "/"). SHK_OK, SHK_ERR_NOTFOUND, or
- * another status after logging "path: why" at level; instead says what
- * applies then ("the defaults").
+ * another status after logging "path: why" at level (the why also in
+ * *err); instead says what applies then ("the defaults").
  */
 #define SHK_CTX_NSS_INSTEAD "using the default order \"" SHK_NSS_DEFAULT_LINE "\""
 #define SHK_CTX_CONF_INSTEAD "using the defaults"
 int shk_ctx_map_config(const struct shk_ctx *ctx, const char *path, int level,
-		       const char *instead, struct shk_fmap *map);
+		       const char *instead, struct shk_fmap *map, struct shk_error *err);
 
 /* Copy the current order (re-reading nsswitch.conf if it changed). */
 void shk_ctx_order(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line);
+
+/* The same, and into why (may be NULL) what is wrong with nsswitch.conf
+ * when the default order is used because of it, "file[:line]: what";
+ * "" when nothing is wrong (no file, or no ssh_hostkeys line). */
+void shk_ctx_order_why(struct shk_ctx *ctx, struct shk_nss_config *out, unsigned long *line,
+		       char *why, size_t whycap);
 
 /* The loaded module for a source name, loading it on first use; NULL when
  * it cannot be used (the reason is logged once, and kept in *why). */

@@ -665,6 +665,7 @@ struct sourcelist_priv {
 	char states[SHK_NSS_MAX_SOURCES][SHK_ERRMSG_MAX];
 	char actions[SHK_NSS_MAX_SOURCES][128];
 	char *config_file;
+	char config_error[1024];
 };
 
 static int
@@ -680,7 +681,7 @@ sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
 	*out = NULL;
 	if ((sl = calloc(1, sizeof(*sl))) == NULL)
 		return SHK_ERR_NOMEM;
-	shk_ctx_order(ctx, &order, &line);
+	shk_ctx_order_why(ctx, &order, &line, sl->config_error, sizeof(sl->config_error));
 	for (i = 0; i < order.nsources; i++) {
 		why = NULL;
 		lm = shk_ctx_module(ctx, order.src[i].name, &why);
@@ -696,6 +697,8 @@ sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
 	sl->pub.count = order.nsources;
 	sl->pub.sources = sl->info;
 	sl->pub.config_line = line;
+	if (sl->config_error[0] != '\0')
+		sl->pub.config_error = sl->config_error;
 	if (line > 0) {
 		if ((sl->config_file = strdup(ctx->nss_path)) == NULL) {
 			free(sl);
@@ -731,9 +734,8 @@ check_config_files(struct shk_ctx *ctx)
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	if ((r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN,
-				    SHK_CTX_NSS_INSTEAD,
-				    &map)) == SHK_OK) {
+	if ((r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN, SHK_CTX_NSS_INSTEAD, &map,
+				    &err)) == SHK_OK) {
 		r = shk_nss_parse_file(map.data, map.len, &scratch, &err);
 		shk_fmap_close(&map);
 		if (r == SHK_ERR_PARSE) {
@@ -744,7 +746,7 @@ check_config_files(struct shk_ctx *ctx)
 		n++;
 	}
 	if ((r = shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD,
-				    &map)) == SHK_OK) {
+				    &map, &err)) == SHK_OK) {
 		if (shk_conf_new(&conf) == SHK_OK) {
 			r = shk_conf_parse(conf, map.data, map.len, ctx->conf_path, &ctx->log);
 			if (r > 0)

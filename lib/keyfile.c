@@ -5,6 +5,7 @@
 
 #include "key.h"
 #include "keyfile.h"
+#include "knownhosts.h"
 #include "log.h"
 #include "rfc4716.h"
 #include "shk.h"
@@ -35,9 +36,51 @@ note_long_lines(const char *buf, size_t len, const char *filename, unsigned long
 	}
 }
 
-int
-shk_keyfile_parse(const char *buf, size_t len, const char *filename,
-		  const struct shk_log *log, shk_key_cb *cb, void *arg, size_t *nfound)
+/*
+ * ssh-keygen -l's second try at a line that is not a key: a known_hosts
+ * line, "[@marker] HOSTS TYPE BASE64 [COMMENT]", whose key is listed with
+ * its comment, or its host field when it has none. ssh-keygen skips one
+ * word and tries again, which never reads a marker line: such a line is
+ * skipped too (SHK_ERR_NOTFOUND, said at info level), so both print the
+ * same. A line whose first word is a key type stays a bad key line, and
+ * keeps the key parser's reason (*err as it came).
+ */
+static int
+keyfile_kh_line(const char *p, size_t len, unsigned long lineno, struct shk_key **out,
+		struct shk_error *err)
+{
+	struct shk_kh_line kl;
+	const char *comment;
+	size_t s, w, commentlen;
+
+	for (s = 0; s < len && (p[s] == ' ' || p[s] == '\t'); s++)
+		;
+	for (w = s; w < len && p[w] != ' ' && p[w] != '\t'; w++)
+		;
+	if (shk_keytype_from_name(p + s, w - s) != SHK_KT_UNKNOWN)
+		return SHK_ERR_PARSE;
+	shk_kh_parse_line(p, len, lineno, &kl);
+	if (kl.status != SHK_KH_ENTRY)
+		return shk_error_set(err, SHK_ERR_PARSE, lineno, "not a key, nor a known_hosts "
+				     "line: %s", kl.why != NULL ? kl.why : "no key");
+	if (kl.marker != SHK_MARKER_NONE)
+		return shk_error_set(err, SHK_ERR_NOTFOUND, lineno,
+				     "%s line not listed (ssh-keygen -l lists none)",
+				     kl.marker == SHK_MARKER_REVOKED ? "@revoked"
+								     : "@cert-authority");
+	comment = kl.hosts;
+	commentlen = kl.hostslen;
+	if (kl.commentlen > 0 && kl.comment[0] != '#') {
+		comment = kl.comment;
+		commentlen = kl.commentlen;
+	}
+	return shk_key_from_b64(kl.keytype, kl.keytypelen, kl.b64, kl.b64len, comment,
+				commentlen, out, err);
+}
+
+static int
+keyfile_walk(const char *buf, size_t len, const char *filename, const struct shk_log *log,
+	     int known_hosts, shk_key_cb *cb, void *arg, size_t *nfound)
 {
 	struct shk_error err;
 	struct shk_key *key;
@@ -81,6 +124,8 @@ shk_keyfile_parse(const char *buf, size_t len, const char *filename,
 			}
 		} else {
 			r = shk_key_from_line(buf + pos, end - pos, &key, &err);
+			if (r == SHK_ERR_PARSE && known_hosts)
+				r = keyfile_kh_line(buf + pos, end - pos, lineno, &key, &err);
 			if (r != SHK_OK)
 				err.line = lineno;
 			pos = next;
@@ -90,7 +135,8 @@ shk_keyfile_parse(const char *buf, size_t len, const char *filename,
 			return r;
 		}
 		if (r != SHK_OK) {
-			shk_log_error(log, SHK_LOG_WARN, filename, &err);
+			shk_log_error(log, r == SHK_ERR_NOTFOUND ? SHK_LOG_INFO : SHK_LOG_WARN,
+				      filename, &err);
 			continue;
 		}
 		if (nfound != NULL)
@@ -100,4 +146,18 @@ shk_keyfile_parse(const char *buf, size_t len, const char *filename,
 			return r;
 	}
 	return SHK_OK;
+}
+
+int
+shk_keyfile_parse(const char *buf, size_t len, const char *filename,
+		  const struct shk_log *log, shk_key_cb *cb, void *arg, size_t *nfound)
+{
+	return keyfile_walk(buf, len, filename, log, 0, cb, arg, nfound);
+}
+
+int
+shk_keyfile_parse_listing(const char *buf, size_t len, const char *filename,
+			  const struct shk_log *log, shk_key_cb *cb, void *arg, size_t *nfound)
+{
+	return keyfile_walk(buf, len, filename, log, 1, cb, arg, nfound);
 }

@@ -25,4 +25,15 @@ int shk_keyfile_parse(const char *buf, size_t len, const char *filename,
 		      const struct shk_log *log, shk_key_cb *cb, void *arg,
 		      size_t *nfound);
 
+/*
+ * The same, reading files as ssh-keygen -l does: a line that is not a key
+ * may also be a known_hosts line, whose key gets its comment or, without
+ * one, its host field (plain or hashed) as comment. @cert-authority and
+ * @revoked lines are skipped (logged at SHK_LOG_INFO), as ssh-keygen -l
+ * lists none of them. For listing fingerprints, never for a store.
+ */
+int shk_keyfile_parse_listing(const char *buf, size_t len, const char *filename,
+			      const struct shk_log *log, shk_key_cb *cb, void *arg,
+			      size_t *nfound);
+
 #endif

@@ -554,6 +554,66 @@ START_TEST(test_untrusted_nsswitch_ignored)
 }
 END_TEST
 
+/* shk_sources says what is wrong, not "no ssh_hostkeys line". */
+START_TEST(test_malformed_line_said_in_sources)
+{
+	struct shk_ctx *ctx = open_ctx("testa [FOO=bar]");
+	struct shk_sourcelist *sl;
+	char want[512];
+
+	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+	ck_assert_ptr_null(sl->config_file);
+	ck_assert_ptr_nonnull(sl->config_error);
+	snprintf(want, sizeof(want), "%s/etc/nsswitch.conf:3: column 22: unknown status \"FOO\"",
+		 root);
+	ck_assert_msg(strncmp(sl->config_error, want, strlen(want)) == 0, "%s", sl->config_error);
+	shk_sourcelist_free(sl);
+	shk_ctx_close(ctx);
+
+	/* No line at all is not an error. */
+	tu_write(root, "etc/nsswitch.conf", "hosts: files\n");
+	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+	ck_assert_ptr_null(sl->config_error);
+	shk_sourcelist_free(sl);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
+/* A FIFO or a directory in place of nsswitch.conf: opening it does not
+ * block, and its error is logged once, not again at every lookup. */
+START_TEST(test_unusable_nsswitch_logged_once)
+{
+	struct shk_ctx *ctx;
+	struct shk_keylist *kl;
+	struct shk_sourcelist *sl;
+	char path[512];
+	const char *p;
+	int i, n, kind;
+
+	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
+	for (kind = 0; kind < 2; kind++) {
+		logged[0] = '\0';
+		ck_assert_int_eq(kind == 0 ? mkfifo(path, 0644) : mkdir(path, 0755), 0);
+		ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+		for (i = 0; i < 3; i++) {
+			(void)shk_lookup(ctx, "h", 0, NULL, &kl);
+			shk_keylist_free(kl);
+		}
+		for (n = 0, p = logged; (p = strstr(p, "not a regular file")) != NULL; p++)
+			n++;
+		ck_assert_msg(n == 1, "logged %d times:\n%s", n, logged);
+		ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
+		ck_assert_ptr_nonnull(sl->config_error);
+		ck_assert_ptr_nonnull(strstr(sl->config_error, "not a regular file"));
+		ck_assert_uint_eq(sl->count, 2); /* the default order */
+		shk_sourcelist_free(sl);
+		shk_ctx_close(ctx);
+		ck_assert_int_eq(kind == 0 ? unlink(path) : rmdir(path), 0);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_host_refused)
 {
 	struct shk_ctx *ctx = open_ctx("testa");
@@ -599,6 +659,8 @@ main(void)
 	tcase_add_test(tc, test_nsswitch_reread_on_change);
 	tcase_add_test(tc, test_malformed_line_uses_default);
 	tcase_add_test(tc, test_untrusted_nsswitch_ignored);
+	tcase_add_test(tc, test_malformed_line_said_in_sources);
+	tcase_add_test(tc, test_unusable_nsswitch_logged_once);
 	tcase_add_test(tc, test_bad_host_refused);
 	tcase_add_test(tc, test_relative_root_refused);
 	suite_add_tcase(s, tc);

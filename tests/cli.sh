@@ -62,6 +62,34 @@ check "sources shows the files answer" grep -qF "alpha.example.com: SUCCESS, 2 k
 rm "$R/etc/nsswitch.conf"
 out=$(cli sources)
 check "sources without nsswitch.conf shows the default" grep -qF "default order" <<<"$out"
+# A malformed ssh_hostkeys line, a FIFO, a directory: every command says
+# what is wrong once (file[:line]) and uses the default order; a FIFO is
+# not waited on.
+printf 'hosts: files\nssh_hostkeys: files [FOO=bar]\n' >"$R/etc/nsswitch.conf"
+out=$(cli sources)
+check "malformed line: sources says what is wrong" \
+	grep -qxF "default order, because $R/etc/nsswitch.conf:2: column 22: unknown status \"FOO\" (SUCCESS, NOTFOUND, UNAVAIL or TRYAGAIN)" <<<"$out"
+for c in sources check "lookup alpha.example.com"; do
+	# shellcheck disable=SC2086
+	n=$(cli $c 2>&1 >/dev/null | grep -c "nsswitch.conf:2: column 22: unknown status")
+	check "malformed line: $c says it once" test "$n" = 1
+done
+rm "$R/etc/nsswitch.conf"
+for kind in fifo directory; do
+	if [ $kind = fifo ]; then mkfifo "$R/etc/nsswitch.conf"; else mkdir "$R/etc/nsswitch.conf"; fi
+	for c in sources check "lookup alpha.example.com" "verify alpha.example.com $K/ka.pub" export; do
+		# shellcheck disable=SC2086
+		n=$(timeout 20 "$SHK_CLI" --root "$R" $c 2>&1 >/dev/null |
+			grep -c "nsswitch.conf: not a regular file")
+		check "$kind nsswitch.conf: $c says it once" test "$n" = 1
+	done
+	out=$(timeout 20 "$SHK_CLI" --root "$R" sources 2>/dev/null)
+	check "$kind nsswitch.conf: sources says why the default" \
+		grep -qxF "default order, because $R/etc/nsswitch.conf: not a regular file" <<<"$out"
+	expect_rc 0 "$kind nsswitch.conf: the default order still answers" \
+		timeout 20 "$SHK_CLI" --root "$R" lookup alpha.example.com
+	rm -rf "$R/etc/nsswitch.conf"
+done
 echo "ssh_hostkeys: files ssh2" > "$R/etc/nsswitch.conf"
 
 expect_rc 0 "check on a clean store" cli check

@@ -62,6 +62,45 @@ for n in $types; do
 	check "$n rfc4716" test "$ours" = "$theirs"
 done
 
+# known_hosts files, as ssh-keygen -l -f lists them: one line per key, the
+# comment or else the host field (plain, [host]:port, hashed); comments,
+# blank and bad lines, and @cert-authority/@revoked lines print nothing.
+kpub() { cut -d' ' -f1,2 "$D/$1.pub"; }
+{
+	echo "# a known_hosts file"
+	echo
+	echo "alpha.example.com,10.0.0.1 $(kpub ed25519) a comment here"
+	echo "[beta.example.com]:2222 $(kpub rsa3072)"
+	echo "@cert-authority *.example.com $(kpub ecdsa256) ca"
+	echo "@revoked bad.example.com $(kpub ed25519)"
+	echo "garbage line"
+	echo "broken.example.com ssh-ed25519 AAAAnotbase64"
+	printf '  \tindented.example.com\t%s\n' "$(kpub ecdsa384)"
+	echo "gamma.example.com $(kpub ecdsa521) #not a comment"
+	echo "10.1.2.3 $(kpub nocomment)"
+} >"$D/known_hosts"
+# ssh-keygen -H hashes the names of a file it can read whole.
+grep -v -e '^@' -e garbage -e broken "$D/known_hosts" >"$D/known_hosts.hashed"
+ssh-keygen -q -H -f "$D/known_hosts.hashed" >/dev/null 2>&1
+rm -f "$D/known_hosts.hashed.old"
+check "ssh-keygen -H hashed the names" grep -q '^|1|' "$D/known_hosts.hashed"
+for f in known_hosts known_hosts.hashed; do
+	same "$f sha256" "$D/$f" -l -E sha256
+	same "$f md5" "$D/$f" -l -E md5
+	same "$f bubblebabble" "$D/$f" -B
+done
+check "known_hosts: one line per listed key" \
+	test "$("$SHK_CLI" fingerprint "$D/known_hosts" 2>/dev/null | wc -l)" -eq 5
+check "known_hosts on stdin" test "$("$SHK_CLI" fingerprint - <"$D/known_hosts" 2>/dev/null)" = \
+	"$(ssh-keygen -l -f - <"$D/known_hosts")"
+"$SHK_CLI" fingerprint "$D/known_hosts" 2>"$D/err" >/dev/null
+check "known_hosts: bad lines reported with file:line" \
+	grep -qF "known_hosts:7: not a key, nor a known_hosts line" "$D/err"
+check "known_hosts: bad key reported" grep -qF "known_hosts:8: key is not valid base64" "$D/err"
+check "known_hosts: marker lines only said with -v" sh -c '! grep -q "@revoked" "$0"' "$D/err"
+"$SHK_CLI" -v fingerprint "$D/known_hosts" 2>"$D/err" >/dev/null
+check "known_hosts -v: marker lines said" grep -qF "known_hosts:6: @revoked line not listed" "$D/err"
+
 # Errors: 2, with file:line on stderr; good keys still printed.
 expect_rc 2 "missing file" "$SHK_CLI" fingerprint "$D/none.pub"
 printf 'ssh-ed25519 AAAA\n' >"$D/bad.pub"

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +56,33 @@ cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Whether this text was printed already (and remember it if not). The
+ * library logs some problems again where they matter (check lints the
+ * configuration the context logged when it opened), and one command is a
+ * single run: say each thing once. FNV-1a hashes of the first texts.
+ */
+static int
+cli_log_seen(const char *text)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static unsigned long long seen[128];
+	static size_t nseen;
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t i;
+	int found = 0;
+
+	for (; *text != '\0'; text++)
+		h = (h ^ (unsigned char)*text) * 0x100000001b3ULL;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nseen && !found; i++)
+		found = seen[i] == h;
+	if (!found && nseen < sizeof(seen) / sizeof(seen[0]))
+		seen[nseen++] = h;
+	pthread_mutex_unlock(&lock);
+	return found;
+}
+
 void
 cli_log(void *arg, const struct shk_diag *d)
 {
@@ -63,9 +92,75 @@ cli_log(void *arg, const struct shk_diag *d)
 	if (d->level > SHK_LOG_WARN + (cli != NULL ? cli->verbose : 0))
 		return;
 	shk_diag_format(d, buf, sizeof(buf));
+	if (cli_log_seen(buf))
+		return;
 	fprintf(stderr, "sshhostkeys: %s%s\n",
 		d->level == SHK_LOG_ERR ? "error: " : d->level == SHK_LOG_WARN ? "warning: " : "",
 		buf);
+}
+
+/*
+ * Run from its build tree, the CLI uses the modules built beside it, so
+ * that the commands in README.md work before "make install". Only the
+ * executable that is in this build tree's tools/ (tools/.libs/ behind
+ * libtool's wrapper) qualifies: an installed copy never is, and a
+ * distribution's build path holds no binary on the machines it ships to.
+ * Whoever can write the modules there can write that executable too, so
+ * trusting them adds nothing; a set-ID process never takes this path.
+ * An explicit SSHHOSTKEYS_MODULE_DIR still wins. The library learns
+ * nothing of build trees: it reads the variable as if the user had set it.
+ */
+static void
+cli_build_tree_modules(void)
+{
+#if defined(BUILD_TOOLSDIR) && defined(BUILD_MODULEDIR)
+	char exe[PATH_MAX], dir[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (getauxval(AT_SECURE) != 0 || getenv("SSHHOSTKEYS_MODULE_DIR") != NULL)
+		return;
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	/* readlink gives the resolved path; the build path may hold links. */
+	if (realpath(BUILD_TOOLSDIR, dir) != NULL && strcmp(exe, dir) == 0)
+		goto found;
+	if (realpath(BUILD_TOOLSDIR "/.libs", dir) != NULL && strcmp(exe, dir) == 0)
+		goto found;
+	return;
+found:
+	setenv("SSHHOSTKEYS_MODULE_DIR", BUILD_MODULEDIR, 0);
+#endif
+}
+
+/* --root relative to the working directory, as any other path argument:
+ * the library takes absolute roots only. */
+static int
+cli_absolute_root(struct cli *cli)
+{
+	char *cwd;
+	int r;
+
+	if (cli->root == NULL || cli->root[0] == '/' || cli->root[0] == '\0')
+		return 0;
+	if ((cwd = getcwd(NULL, 0)) == NULL) {
+		cli_error("--root %s: cannot get the working directory: %s", cli->root,
+			  strerror(errno));
+		return -1;
+	}
+	r = asprintf(&cli->root_buf, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/",
+		     cli->root);
+	free(cwd);
+	if (r < 0) {
+		cli->root_buf = NULL;
+		cli_error("--root %s: out of memory", cli->root);
+		return -1;
+	}
+	cli->root = cli->root_buf;
+	return 0;
 }
 
 struct shk_ctx *
@@ -75,6 +170,9 @@ cli_ctx(struct cli *cli)
 
 	if (cli->ctx != NULL)
 		return cli->ctx;
+	if (cli_absolute_root(cli) != 0)
+		return NULL;
+	cli_build_tree_modules();
 	if ((r = shk_ctx_open(&cli->ctx, cli->root, 0, cli_log, cli)) != SHK_OK) {
 		cli_error("cannot open the host-key store: %s", shk_strerror(r));
 		cli->ctx = NULL;
@@ -180,6 +278,7 @@ cli_main(int argc, char **argv, const struct cli_command *commands, size_t ncomm
 				rc = CLI_EXIT_ERROR;
 			if (cli.ctx != NULL)
 				shk_ctx_close(cli.ctx);
+			free(cli.root_buf);
 			return rc;
 		}
 	}

@@ -10,6 +10,7 @@
 
 struct cli {
 	const char *root; /* --root, or NULL (then SSHHOSTKEYS_ROOT or "/") */
+	char *root_buf;	  /* --root made absolute, when it was relative */
 	int verbose;	  /* -v count */
 	struct shk_ctx *ctx;
 	int quiet_stdout; /* set by a command: a failed flush of stdout keeps exit 0 */
@@ -34,7 +35,8 @@ int cli_main(int argc, char **argv, const struct cli_command *commands, size_t n
 struct shk_ctx *cli_ctx(struct cli *cli);
 
 /* Log sink: "sshhostkeys: file:line: msg" on stderr; info and debug only
- * with -v. arg is the struct cli. */
+ * with -v; a text already printed in this run is not printed again. arg
+ * is the struct cli. */
 void cli_log(void *arg, const struct shk_diag *d);
 
 /* Print "sshhostkeys: " + message on stderr. */

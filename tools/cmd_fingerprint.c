@@ -5,7 +5,10 @@
  * Prints each key of KEYFILE ("-": standard input) the way ssh-keygen
  * prints it: "-l -E sha256|md5" lines, or "-B" lines for bubblebabble.
  * An RFC 4716 key shows its Comment header (ssh-keygen cannot read those
- * files and, through "ssh-keygen -i", would say "no comment").
+ * files and, through "ssh-keygen -i", would say "no comment"). A
+ * known_hosts file is listed as ssh-keygen lists it: one line per key,
+ * the host field standing in for a missing comment, marker lines left out
+ * (shk_keyfile_parse_listing).
  *
  * A key without a comment prints "no comment", as ssh-keygen 9.2 does for
  * a one-key file. In a file of several keys ssh-keygen instead reuses the
@@ -24,6 +27,7 @@
 #include "cli.h"
 #include "crypto.h"
 #include "fingerprint.h"
+#include "fmap.h"
 #include "key.h"
 #include "keyfile.h"
 #include "log.h"
@@ -102,13 +106,36 @@ read_stdin(size_t *lenp)
 	return buf;
 }
 
+/* Print the keys of buf[0..len), named name in messages. */
+static int
+print_keys(struct cli *cli, struct fp_state *st, const char *buf, size_t len,
+	   const char *name)
+{
+	struct shk_log lg = {cli_log, cli};
+	size_t nfound = 0;
+	int r;
+
+	r = shk_keyfile_parse_listing(buf != NULL ? buf : "", len, name, &lg, print_key, st,
+				      &nfound);
+	if (r != SHK_OK) {
+		cli_error("%s: %s", name, shk_strerror(r));
+		return CLI_EXIT_ERROR;
+	}
+	if (nfound == 0) {
+		shk_log_emit(&lg, SHK_LOG_ERR, SHK_ERR_NOTFOUND, name, 0, "no public key found");
+		return CLI_EXIT_ERROR;
+	}
+	return st->printed > 0 ? 0 : CLI_EXIT_ERROR;
+}
+
 int
 cmd_fingerprint(struct cli *cli, int argc, char **argv)
 {
 	struct fp_state st = {SHK_FP_SHA256, 0};
 	struct shk_log lg = {cli_log, cli};
-	struct shk_key **keys = NULL;
-	size_t nkeys = 0, i, len = 0;
+	struct shk_fmap map;
+	struct shk_error err;
+	size_t len = 0;
 	char *buf = NULL;
 	int c, r;
 
@@ -135,27 +162,18 @@ cmd_fingerprint(struct cli *cli, int argc, char **argv)
 	if (strcmp(argv[optind], "-") == 0) {
 		if ((buf = read_stdin(&len)) == NULL)
 			return CLI_EXIT_ERROR;
-		r = shk_keyfile_parse(buf, len, "(stdin)", &lg, print_key, &st, NULL);
+		r = print_keys(cli, &st, buf, len, "(stdin)");
 		free(buf);
-		if (r != SHK_OK) {
-			cli_error("(stdin): %s", shk_strerror(r));
-			return CLI_EXIT_ERROR;
-		}
-		if (st.printed == 0) {
-			cli_error("(stdin): no public key found");
-			return CLI_EXIT_ERROR;
-		}
-		return 0;
+		return r;
 	}
-	/* Errors (unreadable file, no key) are logged by the library. */
-	if (shk_key_load_file(argv[optind], cli_log, cli, &keys, &nkeys) != SHK_OK)
+	memset(&err, 0, sizeof(err));
+	if (shk_fmap_open(argv[optind], &map, &err) != SHK_OK) {
+		shk_log_error(&lg, SHK_LOG_ERR, argv[optind], &err);
 		return CLI_EXIT_ERROR;
-	for (i = 0; i < nkeys; i++) {
-		print_key(&st, keys[i], 0);
-		keys[i] = NULL;
 	}
-	shk_key_array_free(keys, nkeys);
-	return st.printed > 0 ? 0 : CLI_EXIT_ERROR;
+	r = print_keys(cli, &st, map.data, map.len, argv[optind]);
+	shk_fmap_close(&map);
+	return r;
 usage:
 	fputs("usage: sshhostkeys fingerprint [-E sha256|md5|bubblebabble] KEYFILE\n", stderr);
 	return CLI_EXIT_ERROR;

@@ -74,6 +74,8 @@ cmd_sources(struct cli *cli, int argc, char **argv)
 	}
 	if (sl->config_file != NULL)
 		printf("order from %s:%lu\n", sl->config_file, sl->config_line);
+	else if (sl->config_error != NULL)
+		printf("default order, because %s\n", sl->config_error);
 	else
 		/* Why is in the warnings already printed (missing line,
 		 * malformed line, untrusted or unreadable file). */
