@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "key.h"
 #include "knownhosts.h"
+#include "shk.h"
 
 /* libssh (0.11.4, 0.12, Debian 0.10.6+deb12u3) does not read a
  * known_hosts file larger than this: every host would look unknown. */
@@ -319,7 +320,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 
 	if (out != NULL) {
 		if ((f = open_temp(out, &tmp)) == NULL) {
-			cli_error("cannot create a temporary file for %s: %s", out,
+			cli_error("cannot create a temporary file for %s: %s", SHK_ESC(out),
 				  strerror(errno));
 			goto out;
 		}
@@ -345,17 +346,18 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if (out != NULL) {
 		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-			cli_error("cannot write %s: %s", tmp, strerror(errno));
+			cli_error("cannot write %s: %s", SHK_ESC(tmp), strerror(errno));
 			goto out;
 		}
 		if (fclose(f) != 0) {
 			f = NULL;
-			cli_error("cannot write %s: %s", tmp, strerror(errno));
+			cli_error("cannot write %s: %s", SHK_ESC(tmp), strerror(errno));
 			goto out;
 		}
 		f = NULL;
 		if (rename(tmp, out) != 0) {
-			cli_error("cannot rename %s to %s: %s", tmp, out, strerror(errno));
+			cli_error("cannot rename %s to %s: %s", SHK_ESC(tmp), SHK_ESC(out),
+				  strerror(errno));
 			goto out;
 		}
 		SHK_FREE(tmp);
