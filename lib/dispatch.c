@@ -352,6 +352,7 @@ presented_init(struct presented *p, const struct shk_key *key)
 {
 	const unsigned char *t;
 	size_t tlen;
+	int r = SHK_OK;
 
 	memset(p, 0, sizeof(*p));
 	p->key = key;
@@ -362,11 +363,11 @@ presented_init(struct presented *p, const struct shk_key *key)
 		return SHK_OK;
 	/* A certificate of a kind we cannot walk is weighed as it is. */
 	if (shk_key_cert_ca_blob(key->blob, key->bloblen, &p->ca, &p->calen) != SHK_OK ||
-	    shk_key_cert_plain_blob(key->blob, key->bloblen, &p->plain, &p->bloblen) !=
-		SHK_OK) {
+	    (r = shk_key_cert_plain_blob(key->blob, key->bloblen, &p->plain, &p->bloblen)) !=
+		    SHK_OK) {
 		p->ca = NULL;
 		p->bloblen = key->bloblen;
-		return SHK_OK;
+		return r == SHK_ERR_NOMEM ? r : SHK_OK;
 	}
 	/* The plain blob starts with its type name as an SSH string. */
 	tlen = (size_t)p->plain[0] << 24 | (size_t)p->plain[1] << 16 |
@@ -374,6 +375,7 @@ presented_init(struct presented *p, const struct shk_key *key)
 	t = p->plain + 4;
 	if ((p->plaintype = strndup((const char *)t, tlen)) == NULL) {
 		free(p->plain);
+		p->plain = NULL;
 		return SHK_ERR_NOMEM;
 	}
 	p->type = p->plaintype;
