@@ -304,7 +304,8 @@ add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 
 	if (hostslen < 3 || memcmp(hosts, "|1|", 3) != 0)
 		return 0;
-	if (b->nhashed == b->hashcap || grow(b, sizeof(*e)) != SHK_OK) {
+	/* Full means past the bound already (hashcap is set from it). */
+	if (b->nhashed == b->hashcap) {
 		b->err = SHK_ERR_RANGE;
 		return 0;
 	}
@@ -325,6 +326,10 @@ add_hashed(struct builder *b, const char *hosts, size_t hostslen, uint32_t rec)
 	 * reports why hashed lines cannot be checked. */
 	if (shk_hmac_sha1_prep(salt, sizeof(salt), &pre) != SHK_OK) {
 		b->err = SHK_ERR_SYSTEM;
+		return 0;
+	}
+	if (grow(b, sizeof(*e)) != SHK_OK) {
+		b->err = SHK_ERR_RANGE;
 		return 0;
 	}
 	e->rec = rec;
