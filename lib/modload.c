@@ -4,7 +4,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,32 +27,43 @@ set_why(struct shk_loaded_module *lm, const char *fmt, ...)
 }
 
 /*
- * Whether the module file at path may be loaded: see shk_modload(). The
- * file is opened without following a symlink and checked through that
- * descriptor; its directories are checked by path up to "/". dlopen()
- * then opens the path again: since neither the file nor any directory
- * above it may be written by anyone but root or uid, only they could swap
- * it in between, and they could as well have installed another module.
+ * Whether the module file at path may be loaded (see shk_modload()); on
+ * SHK_OK, resolved (PATH_MAX bytes) is the path to dlopen(). The file must
+ * not be a symlink (O_NOFOLLOW) and is checked through the descriptor; its
+ * directories are those of the resolved path, up to "/", and dlopen() gets
+ * that same resolved path, so no symlink in between is followed again.
+ * Neither the file nor any of those directories may be written by anyone
+ * but root or uid, so only they could swap it between the check and
+ * dlopen(), and they could as well install another module.
  * (dlopen("/proc/self/fd/N") would close even that gap, but needs /proc,
- * and glibc reuses an already loaded object of the same name, which a
+ * and glibc hands back an already loaded object of the same name, which a
  * reused descriptor number would give.)
  */
 static int
-modload_trust(const char *path, uid_t uid, struct shk_loaded_module *lm)
+modload_trust(const char *path, uid_t uid, char *resolved, struct shk_loaded_module *lm)
 {
 	struct shk_error err;
 	struct stat st;
 	int fd, r, oerrno;
 
 	memset(&err, 0, sizeof(err));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		set_why(lm, "%s: a symbolic link, not loaded", path);
+		return SHK_ERR_UNTRUSTED;
+	}
+	if (realpath(path, resolved) == NULL) {
+		oerrno = errno;
+		set_why(lm, "cannot load %s: %s", path, strerror(oerrno));
+		return oerrno == ENOENT || oerrno == ENOTDIR ? SHK_ERR_NOTFOUND : SHK_ERR_MODULE;
+	}
+	fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		oerrno = errno;
 		if (oerrno == ELOOP) {
-			set_why(lm, "%s: a symbolic link, not loaded", path);
+			set_why(lm, "%s: a symbolic link, not loaded", resolved);
 			return SHK_ERR_UNTRUSTED;
 		}
-		set_why(lm, "cannot load %s: %s", path, strerror(oerrno));
+		set_why(lm, "cannot load %s: %s", resolved, strerror(oerrno));
 		return oerrno == ENOENT || oerrno == ENOTDIR ? SHK_ERR_NOTFOUND : SHK_ERR_MODULE;
 	}
 	if (fstat(fd, &st) == -1) {
@@ -60,7 +73,7 @@ modload_trust(const char *path, uid_t uid, struct shk_loaded_module *lm)
 	} else if (!S_ISREG(st.st_mode)) {
 		set_why(lm, "%s: not a regular file, not loaded", path);
 		r = SHK_ERR_UNTRUSTED;
-	} else if ((r = shk_trust_fd(fd, path, NULL, uid, &err)) != SHK_OK) {
+	} else if ((r = shk_trust_fd(fd, resolved, NULL, uid, &err)) != SHK_OK) {
 		set_why(lm, "%s: not trusted, not loaded: %s", path, err.msg);
 		if (r != SHK_ERR_NOTFOUND)
 			r = SHK_ERR_UNTRUSTED;
@@ -73,7 +86,7 @@ int
 shk_modload(const char *moduledir, const char *name, uid_t uid,
 	    const struct shk_module_env *env, struct shk_loaded_module *lm)
 {
-	char path[4096];
+	char path[4096], resolved[PATH_MAX];
 	shk_module_entry_fn *entry;
 	const struct shk_module *m;
 	const char *dlerr;
@@ -88,11 +101,11 @@ shk_modload(const char *moduledir, const char *name, uid_t uid,
 		set_why(lm, "module path too long");
 		return SHK_ERR_RANGE;
 	}
-	if ((r = modload_trust(path, uid, lm)) != SHK_OK)
+	if ((r = modload_trust(path, uid, resolved, lm)) != SHK_OK)
 		return r;
 	/* RTLD_NOW: an unresolved symbol shows here, not in the middle of a
 	 * lookup. RTLD_LOCAL: modules cannot interpose on each other. */
-	if ((lm->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	if ((lm->dl = dlopen(resolved, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		dlerr = dlerror();
 		set_why(lm, "cannot load %s: %s", path,
 			 dlerr != NULL ? dlerr : "unknown error");
