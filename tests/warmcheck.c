@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One warm context driven from stdin, for bench/warmcheck.sh: "L NAME"
+ * One warm context driven from stdin, for tests/warmcheck.sh: "L NAME"
  * looks NAME up on port 22 and prints the status and each key's origin
  * and line; "S COMMAND" runs COMMAND with system(3) between lookups.
  *

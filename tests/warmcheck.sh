@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# make warmcheck: what a warm context remembers between lookups
+# make warmcheck (and make check): what a warm context remembers between lookups
 # (docs/performance.md, "Warm context") must never change an answer. One
 # context, a known_hosts file large enough to be indexed, and changes made
 # between lookups: a directory made group-writable, user and system files
@@ -11,7 +11,7 @@ set -eu
 
 top_builddir=${top_builddir:-.}
 ABS=$(cd "$top_builddir" && pwd)
-WARM=$ABS/bench/warmcheck
+WARM=$ABS/tests/warmcheck
 BENCHGEN=$ABS/bench/benchgen
 export SSHHOSTKEYS_MODULE_DIR=${SSHHOSTKEYS_MODULE_DIR:-$ABS/module/.libs}
 T=$(mktemp -d)
