@@ -28,16 +28,6 @@
 	"hS5DePgcTb8E/QtYXmsB9A1g2Xc8K2INVQIzK2y2oZCXZce3JfBKAm/wlD+6nrLnWoc7lstSnTTE="
 
 static char root[256];
-static char logged[8192];
-
-static void
-test_log(void *arg, const struct shk_diag *d)
-{
-	size_t n = strlen(logged);
-
-	(void)arg;
-	snprintf(logged + n, sizeof(logged) - n, "%s\n", d->msg);
-}
 
 static void
 setup(void)
@@ -50,7 +40,7 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/scripted", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	setenv("SSHHOSTKEYS_MODULE_DIR", TESTMODULEDIR, 1);
-	logged[0] = '\0';
+	tu_log_clear();
 }
 
 static void
@@ -67,7 +57,7 @@ open_ctx(const char *nss_line)
 
 	snprintf(text, sizeof(text), "# test\nhosts: files\nssh_hostkeys: %s\n", nss_line);
 	tu_write(root, "etc/nsswitch.conf", text);
-	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, tu_lib_log, NULL), SHK_OK);
 	return ctx;
 }
 
@@ -445,8 +435,8 @@ START_TEST(test_bad_modules_skipped)
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_B, SHK_MARKER_NONE));
 	shk_keylist_free(kl);
-	ck_assert_ptr_nonnull(strstr(logged, "nosuchsource"));
-	ck_assert_ptr_nonnull(strstr(logged, "ABI version 99"));
+	ck_assert_ptr_nonnull(strstr(tu_log(), "nosuchsource"));
+	ck_assert_ptr_nonnull(strstr(tu_log(), "ABI version 99"));
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->count, 3);
 	ck_assert_int_eq(sl->sources[0].ready, 0);
@@ -484,7 +474,7 @@ START_TEST(test_malformed_line_uses_default)
 	struct shk_ctx *ctx = open_ctx("testa [NOTFOUND=retrun] testb");
 	struct shk_sourcelist *sl;
 
-	ck_assert_ptr_nonnull(strstr(logged, "default order"));
+	ck_assert_ptr_nonnull(strstr(tu_log(), "default order"));
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->count, 2);
 	ck_assert_str_eq(sl->sources[0].name, "files");
@@ -493,20 +483,6 @@ START_TEST(test_malformed_line_uses_default)
 	shk_ctx_close(ctx);
 }
 END_TEST
-
-/* How many times needle was logged. */
-static int
-logged_count(const char *needle)
-{
-	const char *p = logged;
-	int n = 0;
-
-	while ((p = strstr(p, needle)) != NULL) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
-}
 
 /*
  * nsswitch.conf decides which stores are asked, so it gets the stores'
@@ -532,8 +508,8 @@ START_TEST(test_untrusted_nsswitch_ignored)
 	shk_keylist_free(kl);
 	ck_assert_int_eq(shk_lookup(ctx, "h", 0, NULL, &kl), SHK_ERR_NOTFOUND);
 	shk_keylist_free(kl);
-	ck_assert_int_eq(logged_count("nsswitch.conf is writable by others"), 1);
-	ck_assert_ptr_nonnull(strstr(logged, "not trusted, not read (using the default order"));
+	ck_assert_int_eq(tu_log_count("nsswitch.conf is writable by others", -1), 1);
+	ck_assert_ptr_nonnull(strstr(tu_log(), "not trusted, not read (using the default order"));
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->config_line, 0);
 	ck_assert_uint_eq(sl->count, 2);
@@ -542,7 +518,7 @@ START_TEST(test_untrusted_nsswitch_ignored)
 	/* check reports it: one problem, plus the two missing modules. */
 	ck_assert_int_eq(shk_check(ctx, &n), SHK_OK);
 	ck_assert_uint_eq(n, 3);
-	ck_assert_int_eq(logged_count("nsswitch.conf is writable by others"), 2);
+	ck_assert_int_eq(tu_log_count("nsswitch.conf is writable by others", -1), 2);
 	/* A chmod alone (only the ctime changes) makes it trusted again;
 	 * wait out a coarse timestamp tick so the ctime does change. */
 	usleep(50000);
@@ -572,7 +548,7 @@ START_TEST(test_malformed_line_said_in_sources)
 
 	/* No line at all is not an error. */
 	tu_write(root, "etc/nsswitch.conf", "hosts: files\n");
-	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, tu_lib_log, NULL), SHK_OK);
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_ptr_null(sl->config_error);
 	shk_sourcelist_free(sl);
@@ -588,21 +564,19 @@ START_TEST(test_unusable_nsswitch_logged_once)
 	struct shk_keylist *kl;
 	struct shk_sourcelist *sl;
 	char path[512];
-	const char *p;
 	int i, n, kind;
 
 	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
 	for (kind = 0; kind < 2; kind++) {
-		logged[0] = '\0';
+		tu_log_clear();
 		ck_assert_int_eq(kind == 0 ? mkfifo(path, 0644) : mkdir(path, 0755), 0);
-		ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+		ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, tu_lib_log, NULL), SHK_OK);
 		for (i = 0; i < 3; i++) {
 			(void)shk_lookup(ctx, "h", 0, NULL, &kl);
 			shk_keylist_free(kl);
 		}
-		for (n = 0, p = logged; (p = strstr(p, "not a regular file")) != NULL; p++)
-			n++;
-		ck_assert_msg(n == 1, "logged %d times:\n%s", n, logged);
+		n = tu_log_count("not a regular file", -1);
+		ck_assert_msg(n == 1, "logged %d times:\n%s", n, tu_log());
 		ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 		ck_assert_ptr_nonnull(sl->config_error);
 		ck_assert_ptr_nonnull(strstr(sl->config_error, "not a regular file"));
@@ -631,7 +605,7 @@ START_TEST(test_relative_root_refused)
 {
 	struct shk_ctx *ctx = NULL;
 
-	ck_assert_int_eq(shk_ctx_open(&ctx, "relative/root", 0, test_log, NULL), SHK_ERR_INVAL);
+	ck_assert_int_eq(shk_ctx_open(&ctx, "relative/root", 0, tu_lib_log, NULL), SHK_ERR_INVAL);
 	ck_assert_ptr_null(ctx);
 }
 END_TEST

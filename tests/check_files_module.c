@@ -29,31 +29,6 @@ static const struct shk_module *mod;
 static void *dl;
 static struct shk_module_env env;
 static void *state;
-static const char *conf_user, *conf_global;
-static char logbuf[16384];
-
-static const char *
-test_conf_get(const struct shk_module_env *e, const char *key)
-{
-	if (strcmp(key, "user_known_hosts") == 0)
-		return conf_user;
-	if (strcmp(key, "global_known_hosts") == 0)
-		return conf_global;
-	return NULL;
-}
-
-/* Collect "LEVEL file:line: msg" lines for the tests to search. */
-static void
-test_log(const struct shk_module_env *e, int level, int code, const char *file,
-	 unsigned long line, const char *msg)
-{
-	size_t used = strlen(logbuf);
-
-	snprintf(logbuf + used, sizeof(logbuf) - used, "%s %s:%lu: %s\n",
-		 level == SHK_LOG_WARN ? "WARN" : level == SHK_LOG_DEBUG ? "DEBUG" : "OTHER",
-		 file != NULL ? file : "-", line, msg);
-}
-
 static void
 copy_file(const char *from, const char *to, mode_t mode)
 {
@@ -104,15 +79,7 @@ setup(void)
 
 	mod = tu_module_load("files", &dl);
 
-	memset(&env, 0, sizeof(env));
-	env.abi_version = SHK_MODULE_ABI_VERSION;
-	env.root = root;
-	env.home = home;
-	env.uid = getuid();
-	env.conf_get = test_conf_get;
-	env.log = test_log;
-	conf_user = conf_global = NULL;
-	logbuf[0] = '\0';
+	tu_module_env(&env, root, home);
 	state = NULL;
 }
 
@@ -319,18 +286,18 @@ START_TEST(test_bad_lines_logged)
 	free(buf);
 	/* The broken alpha key is news for alpha: WARN with file:line. */
 	snprintf(want, sizeof(want), "WARN %s:8: bad key", user_kh);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 	/* beta's bad line is only debug for alpha. */
 	snprintf(want, sizeof(want), "DEBUG %s:9: missing key", user_kh);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 	/* Missing known_hosts2 files are silent. */
-	ck_assert_ptr_null(strstr(logbuf, "known_hosts2"));
+	ck_assert_ptr_null(strstr(tu_log(), "known_hosts2"));
 
-	logbuf[0] = '\0';
+	tu_log_clear();
 	ck_assert_int_eq(lookup("beta", 0, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
 	snprintf(want, sizeof(want), "WARN %s:9: missing key", user_kh);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 }
 END_TEST
 
@@ -346,7 +313,7 @@ START_TEST(test_untrusted)
 	ck_assert_str_ne(res.keys[2].type, "ssh-rsa");
 	free(buf);
 	snprintf(want, sizeof(want), "WARN %s:0: ignored", sys_kh2);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 
 	/* The same file made private is read. */
 	ck_assert_int_eq(chmod(sys_kh2, 0644), 0);
@@ -373,7 +340,7 @@ START_TEST(test_unavail)
 	char *buf;
 
 	env.home = NULL;
-	conf_global = "/etc/ssh/none_here";
+	tu_conf_set("global_known_hosts", "/etc/ssh/none_here");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 0, NULL, &res, &buf), SHK_NSS_UNAVAIL);
 	ck_assert_uint_eq(res.nkeys, 0);
@@ -382,7 +349,7 @@ START_TEST(test_unavail)
 	mod->close(state);
 	state = NULL;
 	ck_assert_int_eq(chmod(sys_kh, 0666), 0);
-	conf_global = NULL;
+	tu_conf_set("global_known_hosts", NULL);
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 0, NULL, &res, &buf), SHK_NSS_UNAVAIL);
 	free(buf);
@@ -414,20 +381,20 @@ START_TEST(test_conf_paths)
 	copy_file(TESTDATADIR "/kh/ssh_known_hosts", other, 0644);
 	snprintf(abs_user, sizeof(abs_user), "%s/mine", home);
 	copy_file(TESTDATADIR "/kh/user_known_hosts", abs_user, 0644);
-	conf_user = "none relative/path";
-	conf_global = "  /etc/ssh/other_hosts\t/etc/ssh/missing ";
+	tu_conf_set("user_known_hosts", "none relative/path");
+	tu_conf_set("global_known_hosts", "  /etc/ssh/other_hosts\t/etc/ssh/missing ");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 0, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	ck_assert_uint_eq(res.nkeys, 1);
 	ck_assert_str_eq(res.keys[0].origin, other);
 	free(buf);
-	ck_assert_msg(strstr(logbuf, "relative/path") != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(strstr(tu_log(), "relative/path") != NULL, "log:\n%s", tu_log());
 	mod->close(state);
 	state = NULL;
 
 	/* Absolute user paths are taken as they are; duplicates once. */
-	conf_user = abs_user;
-	conf_global = "none";
+	tu_conf_set("user_known_hosts", abs_user);
+	tu_conf_set("global_known_hosts", "none");
 	module_open();
 	ck_assert_int_eq(lookup("gamma", 0, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	ck_assert_uint_eq(res.nkeys, 1);
@@ -435,7 +402,7 @@ START_TEST(test_conf_paths)
 	free(buf);
 	mod->close(state);
 	state = NULL;
-	conf_user = "~/mine ~/mine ~/.ssh/known_hosts";
+	tu_conf_set("user_known_hosts", "~/mine ~/mine ~/.ssh/known_hosts");
 	module_open();
 	ck_assert_int_eq(lookup("gamma", 0, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	ck_assert_uint_eq(res.nkeys, 2);
@@ -452,9 +419,9 @@ START_TEST(test_check)
 	module_open();
 	ck_assert_int_eq(mod->check(state), 2);
 	snprintf(want, sizeof(want), "WARN %s:8: bad key", user_kh);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 	snprintf(want, sizeof(want), "WARN %s:9: missing key", user_kh);
-	ck_assert_msg(strstr(logbuf, want) != NULL, "log:\n%s", logbuf);
+	ck_assert_msg(tu_log_has(want), "log:\n%s", tu_log());
 	copy_file(TESTDATADIR "/kh/untrusted_known_hosts", sys_kh2, 0666);
 	ck_assert_int_eq(mod->check(state), 3);
 	ck_assert_int_eq(chmod(sys_kh2, 0644), 0);

@@ -33,16 +33,6 @@
 #define HOST "h.example"
 
 static char root[256], home[300];
-static char logged[8192];
-
-static void
-test_log(void *arg, const struct shk_diag *d)
-{
-	size_t n = strlen(logged);
-
-	(void)arg;
-	snprintf(logged + n, sizeof(logged) - n, "%s\n", d->msg);
-}
 
 static void
 setup(void)
@@ -73,7 +63,7 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", root);
 	tu_write(NULL, path, "ssh_hostkeys: files ssh2\n");
 	setenv("HOME", home, 1);
-	logged[0] = '\0';
+	tu_log_clear();
 }
 
 static void
@@ -107,7 +97,7 @@ open_ctx(void)
 {
 	struct shk_ctx *ctx = NULL;
 
-	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, test_log, NULL), SHK_OK);
+	ck_assert_int_eq(shk_ctx_open(&ctx, root, 0, tu_lib_log, NULL), SHK_OK);
 	return ctx;
 }
 
@@ -440,7 +430,7 @@ START_TEST(test_default_is_ask_then_strict)
 	ctx = open_ctx();
 	ck_assert_int_eq(shk_check_host_key(ctx, HOST, 0, k, NULL, &d, NULL), SHK_OK);
 	ck_assert_int_eq(d, SHK_DECISION_REFUSE);
-	ck_assert_ptr_nonnull(strstr(logged, "no terminal"));
+	ck_assert_ptr_nonnull(strstr(tu_log(), "no terminal"));
 	shk_key_free(k);
 	shk_ctx_close(ctx);
 }
@@ -489,9 +479,9 @@ START_TEST(test_warn_logs_fingerprints)
 	ck_assert_int_eq(d, SHK_DECISION_ACCEPT);
 	ck_assert_int_eq(shk_key_fingerprint(k, SHK_FP_SHA256, &sha), SHK_OK);
 	ck_assert_int_eq(shk_key_fingerprint(k, SHK_FP_BUBBLEBABBLE, &bb), SHK_OK);
-	ck_assert_ptr_nonnull(strstr(logged, sha));
-	ck_assert_ptr_nonnull(strstr(logged, bb));
-	ck_assert_ptr_nonnull(strstr(logged, HOST));
+	ck_assert_ptr_nonnull(strstr(tu_log(), sha));
+	ck_assert_ptr_nonnull(strstr(tu_log(), bb));
+	ck_assert_ptr_nonnull(strstr(tu_log(), HOST));
 	free(sha);
 	free(bb);
 	shk_key_free(k);

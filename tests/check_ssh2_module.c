@@ -34,44 +34,6 @@ static const struct shk_module *mod;
 static struct shk_module_env env;
 static void *mstate;
 static char tmp[256], home[300], root[300], udir[400], sdir[400], ucache[400], scache[400];
-static const char *conf_user, *conf_system;
-static char logbuf[1 << 16];
-static size_t loglen;
-static int nlog_info_tectia;
-
-static const char *
-test_conf_get(const struct shk_module_env *e, const char *key)
-{
-	(void)e;
-	if (strcmp(key, "user_hostkeys_dir") == 0)
-		return conf_user;
-	if (strcmp(key, "system_hostkeys_dir") == 0)
-		return conf_system;
-	return NULL;
-}
-
-static void
-test_log(const struct shk_module_env *e, int level, int code, const char *file,
-	 unsigned long line, const char *msg)
-{
-	int n;
-
-	(void)e;
-	(void)code;
-	if (level == SHK_LOG_INFO && strstr(msg, "genuine Tectia") != NULL)
-		nlog_info_tectia++;
-	n = snprintf(logbuf + loglen, sizeof(logbuf) - loglen, "%d %s:%lu: %s\n", level,
-		     file != NULL ? file : "-", line, msg);
-	if (n > 0 && (size_t)n < sizeof(logbuf) - loglen)
-		loglen += (size_t)n;
-}
-
-static int
-log_has(const char *s)
-{
-	return strstr(logbuf, s) != NULL;
-}
-
 static void
 put_fixture(const char *dir, const char *name, const char *fixture)
 {
@@ -129,18 +91,8 @@ setup(void)
 	tu_mkdirs(home, 0755);
 	tu_mkdirs(root, 0755);
 
-	memset(&env, 0, sizeof(env));
-	env.abi_version = SHK_MODULE_ABI_VERSION;
-	env.root = root;
-	env.home = home;
-	env.uid = getuid();
-	env.conf_get = test_conf_get;
-	env.log = test_log;
-	conf_user = conf_system = NULL;
+	tu_module_env(&env, root, home);
 	mstate = NULL;
-	loglen = 0;
-	logbuf[0] = '\0';
-	nlog_info_tectia = 0;
 }
 
 static void
@@ -254,7 +206,7 @@ START_TEST(test_hashed)
 	free(buf);
 	ck_assert_int_eq(lookup("alpha.example.com", 222, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
-	ck_assert(!log_has("salt"));
+	ck_assert(!tu_log_has("salt"));
 }
 END_TEST
 
@@ -325,8 +277,8 @@ START_TEST(test_conf_dirs)
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(alt_u, "key_22_alpha.pub", "host_ecdsa.pub");
 	put_fixture(alt_s, "key_22_beta.pub", "host_rsa.pub");
-	conf_user = "~/alt/";
-	conf_system = "/opt/hk";
+	tu_conf_set("user_hostkeys_dir", "~/alt/");
+	tu_conf_set("system_hostkeys_dir", "/opt/hk");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	assert_one_key(&res, "host_ecdsa.pub", "ecdsa-sha2-nistp256", alt_u,
@@ -394,18 +346,17 @@ START_TEST(test_bad_salt_falls_back)
 		/* Whether a missing salt matters takes a listing of the
 		 * directory, which a lookup that found its host never pays;
 		 * one that finds nothing does, and says so. */
-		ck_assert_msg(!log_has(path), "a found host listed the directory:\n%s", logbuf);
+		ck_assert_msg(!tu_log_has(path), "a found host listed the directory:\n%s", tu_log());
 		ck_assert_int_eq(lookup("absent.example.com", 22, NULL, &res, &buf),
 				 SHK_NSS_NOTFOUND);
 		free(buf);
 	}
-	ck_assert_msg(log_has(path), "no warning about %s in:\n%s", path, logbuf);
-	ck_assert_msg(log_has(bad_salts[_i].reason), "no \"%s\" in:\n%s", bad_salts[_i].reason,
-		      logbuf);
-	ck_assert(log_has("hashed files of this directory are unusable"));
+	ck_assert_msg(tu_log_has(path), "no warning about %s in:\n%s", path, tu_log());
+	ck_assert_msg(tu_log_has(bad_salts[_i].reason), "no \"%s\" in:\n%s", bad_salts[_i].reason,
+		      tu_log());
+	ck_assert(tu_log_has("hashed files of this directory are unusable"));
 	/* check counts the same problem. */
-	loglen = 0;
-	logbuf[0] = '\0';
+	tu_log_clear();
 	ck_assert_int_eq(mod->check(mstate), 1);
 }
 END_TEST
@@ -426,23 +377,23 @@ START_TEST(test_tectia_ignored)
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
-	ck_assert_int_eq(nlog_info_tectia, 1);
-	ck_assert(log_has(TECTIA_FILE) == 0);
+	ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 1);
+	ck_assert(tu_log_has(TECTIA_FILE) == 0);
 	/* Found through the plain file; the Tectia files are still news. */
 	ck_assert_int_eq(lookup("beta", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	assert_one_key(&res, "host_ed25519.pub", "ssh-ed25519", sdir, "key_22_beta.pub");
 	free(buf);
 	/* One message per lookup call, whatever the buffer size. */
-	nlog_info_tectia = 0;
+	tu_log_clear();
 	memset(&q, 0, sizeof(q));
 	q.host = "beta";
 	q.port = 22;
 	ck_assert_int_eq(mod->lookup(mstate, &q, &res, big, sizeof(big), &err), SHK_NSS_SUCCESS);
-	ck_assert_int_eq(nlog_info_tectia, 1);
+	ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 1);
 	/* check names each file. */
 	ck_assert_int_eq(mod->check(mstate), 2);
-	ck_assert(log_has(udir));
-	ck_assert(log_has(TECTIA_FILE ":0: genuine Tectia hashed file: its host cannot be "
+	ck_assert(tu_log_has(udir));
+	ck_assert(tu_log_has(TECTIA_FILE ":0: genuine Tectia hashed file: its host cannot be "
 				      "resolved (algorithm unpublished)"));
 }
 END_TEST
@@ -458,8 +409,8 @@ START_TEST(test_world_writable_dir)
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_UNAVAIL);
 	free(buf);
-	ck_assert(log_has("writable by others"));
-	ck_assert(log_has("store ignored"));
+	ck_assert(tu_log_has("writable by others"));
+	ck_assert(tu_log_has("store ignored"));
 	/* The system directory still answers. */
 	tu_mkdirs(sdir, 0755);
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
@@ -482,7 +433,7 @@ START_TEST(test_group_writable_file)
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
-	ck_assert(log_has("writable by its group"));
+	ck_assert(tu_log_has("writable by its group"));
 }
 END_TEST
 
@@ -501,7 +452,7 @@ START_TEST(test_symlinked_key_refused)
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 	assert_one_key(&res, "host_rsa.pub", "ssh-rsa", sdir, "key_22_alpha.pub");
 	free(buf);
-	ck_assert_msg(log_has("key_22_alpha.pub:0: is a symbolic link: refused"), "%s", logbuf);
+	ck_assert_msg(tu_log_has("key_22_alpha.pub:0: is a symbolic link: refused"), "%s", tu_log());
 }
 END_TEST
 
@@ -516,7 +467,7 @@ START_TEST(test_fifo_refused)
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_NOTFOUND);
 	free(buf);
-	ck_assert(log_has("not a regular file"));
+	ck_assert(tu_log_has("not a regular file"));
 }
 END_TEST
 
@@ -597,12 +548,12 @@ START_TEST(test_conf_empty_turns_off)
 	tu_mkdirs(sdir, 0755);
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
 	put_fixture(sdir, "key_22_alpha.pub", "host_rsa.pub");
-	conf_user = "";
-	conf_system = "relative/dir";
+	tu_conf_set("user_hostkeys_dir", "");
+	tu_conf_set("system_hostkeys_dir", "relative/dir");
 	module_open();
 	ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_UNAVAIL);
 	free(buf);
-	ck_assert(log_has("not an absolute path"));
+	ck_assert(tu_log_has("not an absolute path"));
 }
 END_TEST
 
@@ -663,14 +614,14 @@ START_TEST(test_check_lint)
 	module_open();
 	/* 7: the broken file counts twice (its bad line, then no key at all). */
 	ck_assert_int_eq(mod->check(mstate), 7);
-	ck_assert_msg(log_has("notes.txt:0: name fits no pattern"), "%s", logbuf);
-	ck_assert(log_has("key_22_Alpha.pub:0: host name is not lowercase"));
-	ck_assert(log_has("genuine Tectia hashed file"));
-	ck_assert(log_has("key_22_link.pub:0: is a symbolic link"));
-	ck_assert_msg(log_has("key_22_broken.pub:1: "), "%s", logbuf);
-	ck_assert(log_has("salt:0: salt is not hex"));
-	ck_assert(!log_has(ALPHA_HASHED));
-	ck_assert(!log_has("key_22_alpha.pub"));
+	ck_assert_msg(tu_log_has("notes.txt:0: name fits no pattern"), "%s", tu_log());
+	ck_assert(tu_log_has("key_22_Alpha.pub:0: host name is not lowercase"));
+	ck_assert(tu_log_has("genuine Tectia hashed file"));
+	ck_assert(tu_log_has("key_22_link.pub:0: is a symbolic link"));
+	ck_assert_msg(tu_log_has("key_22_broken.pub:1: "), "%s", tu_log());
+	ck_assert(tu_log_has("salt:0: salt is not hex"));
+	ck_assert(!tu_log_has(ALPHA_HASHED));
+	ck_assert(!tu_log_has("key_22_alpha.pub"));
 }
 END_TEST
 
@@ -682,7 +633,7 @@ START_TEST(test_check_clean)
 	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
 	put_fixture(udir, "key_22_fe80::1.pub", "host_ed25519.pub");
 	module_open();
-	ck_assert_msg(mod->check(mstate) == 0, "%s", logbuf);
+	ck_assert_msg(mod->check(mstate) == 0, "%s", tu_log());
 }
 END_TEST
 
@@ -694,38 +645,6 @@ END_TEST
 #define HASHED_Y "keys_" "00000000000000000000000000000000" "00000000000000000000000000000002"
 #define TECTIA_2 "keys_0000000000000000000000000000000000000002"
 #define TECTIA_3 "keys_0000000000000000000000000000000000000003"
-
-/* Whether a line of this level was logged. */
-static int
-log_has_level(int level)
-{
-	const char *p;
-
-	for (p = logbuf; *p != '\0'; p = strchr(p, '\n') + 1)
-		if (atoi(p) == level)
-			return 1;
-	return 0;
-}
-
-/* How many times s was logged. */
-static int
-log_count(const char *s)
-{
-	const char *p;
-	int n = 0;
-
-	for (p = logbuf; (p = strstr(p, s)) != NULL; p++)
-		n++;
-	return n;
-}
-
-static void
-log_reset(void)
-{
-	loglen = 0;
-	logbuf[0] = '\0';
-	nlog_info_tectia = 0;
-}
 
 /* n names that count for nothing: enough to make a summary worth writing. */
 static void
@@ -834,7 +753,7 @@ START_TEST(test_summary_written_and_used)
 	wait_settled(sdir);
 	module_open();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 2 genuine Tectia hashed file(s)"), "%s", logbuf);
+	ck_assert_msg(tu_log_has("holds 2 genuine Tectia hashed file(s)"), "%s", tu_log());
 	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
 	ck_assert_uint_eq(sum.ntectia, 2);
 	ck_assert_uint_eq(sum.nhashed, 0);
@@ -843,19 +762,19 @@ START_TEST(test_summary_written_and_used)
 	 * counts in a well-formed summary show in the notice. */
 	forge(ucache, udir, 0, 7);
 	reopen();
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 7 genuine Tectia hashed file(s)"), "%s", logbuf);
+	ck_assert_msg(tu_log_has("holds 7 genuine Tectia hashed file(s)"), "%s", tu_log());
 	/* The warm context keeps what it read while the directory is
 	 * unchanged: no file read at all. */
 	forge(ucache, udir, 0, 9);
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 7 genuine Tectia hashed file(s)"), "%s", logbuf);
-	ck_assert_int_eq(nlog_info_tectia, 1);
+	ck_assert_msg(tu_log_has("holds 7 genuine Tectia hashed file(s)"), "%s", tu_log());
+	ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 1);
 	/* A host that is there never needs the counts. */
 	put_fixture(udir, "key_22_alpha.pub", "host_ed25519.pub");
-	log_reset();
+	tu_log_clear();
 	{
 		struct shk_module_result res;
 		char *buf;
@@ -863,13 +782,13 @@ START_TEST(test_summary_written_and_used)
 		ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
 		free(buf);
 	}
-	ck_assert_int_eq(nlog_info_tectia, 0);
-	ck_assert(!log_has("summary"));
+	ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 0);
+	ck_assert(!tu_log_has("summary"));
 	/* check always lists: it names the files as they are, whatever a
 	 * summary says. */
-	log_reset();
+	tu_log_clear();
 	mod->check(mstate);
-	ck_assert_int_eq(log_count("genuine Tectia hashed file: its host cannot be resolved"), 2);
+	ck_assert_int_eq(tu_log_count("genuine Tectia hashed file: its host cannot be resolved", -1), 2);
 }
 END_TEST
 
@@ -888,16 +807,16 @@ START_TEST(test_summary_stale)
 	wait_settled(udir);
 	module_open();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 1 genuine Tectia"), "%s", logbuf);
+	ck_assert_msg(tu_log_has("holds 1 genuine Tectia"), "%s", tu_log());
 	snprintf(path, sizeof(path), "%s", sum_path(ucache, udir));
 	before = tu_slurp(NULL, path, &blen);
 	/* A new Tectia file: the directory's identity moves, so neither the
 	 * memory nor the file is used, and the racy state is not written. */
 	put_fixture(udir, TECTIA_2, "host_rsa.rfc");
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 2 genuine Tectia"), "%s", logbuf);
-	ck_assert(!log_has("missing while"));
+	ck_assert_msg(tu_log_has("holds 2 genuine Tectia"), "%s", tu_log());
+	ck_assert(!tu_log_has("missing while"));
 	after = tu_slurp(NULL, path, &alen);
 	ck_assert(blen == alen && memcmp(before, after, blen) == 0);
 	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_ERR_NOTFOUND);
@@ -905,26 +824,26 @@ START_TEST(test_summary_stale)
 	free(after);
 	/* The salt removed: the hashed file is now unusable, and said so. */
 	ck_assert_int_eq(unlink(strcat(strcpy(path, udir), "/salt")), 0);
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert_msg(log_has("salt:0: missing while 1 hashed file(s) exist: hashed files of "
+	ck_assert_msg(tu_log_has("salt:0: missing while 1 hashed file(s) exist: hashed files of "
 			      "this directory are unusable"),
-		      "%s", logbuf);
-	ck_assert(log_has("holds 2 genuine Tectia"));
+		      "%s", tu_log());
+	ck_assert(tu_log_has("holds 2 genuine Tectia"));
 	/* Settled again: the next lookup writes the new state's summary. */
 	wait_settled(udir);
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert(log_has("missing while 1 hashed file(s)"));
+	ck_assert(tu_log_has("missing while 1 hashed file(s)"));
 	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
 	ck_assert_uint_eq(sum.nhashed, 1);
 	ck_assert_uint_eq(sum.ntectia, 2);
 	/* And a fresh context reads it, with the same messages. */
 	reopen();
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert(log_has("missing while 1 hashed file(s)"));
-	ck_assert(log_has("holds 2 genuine Tectia"));
+	ck_assert(tu_log_has("missing while 1 hashed file(s)"));
+	ck_assert(tu_log_has("holds 2 genuine Tectia"));
 }
 END_TEST
 
@@ -938,14 +857,14 @@ START_TEST(test_summary_racy_not_kept)
 	 * not move the identity, so the listing is neither written... */
 	module_open();
 	lookup_absent();
-	ck_assert(log_has("holds 1 genuine Tectia"));
+	ck_assert(tu_log_has("holds 1 genuine Tectia"));
 	ck_assert(!exists(ucache));
 	/* ... nor kept in memory: a summary for this state (as another
 	 * process could write once it has settled) is read next time. */
 	forge(ucache, udir, 0, 5);
-	log_reset();
+	tu_log_clear();
 	lookup_absent();
-	ck_assert_msg(log_has("holds 5 genuine Tectia"), "%s", logbuf);
+	ck_assert_msg(tu_log_has("holds 5 genuine Tectia"), "%s", tu_log());
 }
 END_TEST
 
@@ -1013,16 +932,16 @@ START_TEST(test_summary_bad_ignored)
 	module_open();
 	lookup_absent();
 	if (_i == BS_VALID) {
-		ck_assert_msg(log_has("holds 5 genuine Tectia"), "%s", logbuf);
+		ck_assert_msg(tu_log_has("holds 5 genuine Tectia"), "%s", tu_log());
 		return;
 	}
-	ck_assert_msg(log_has("holds 1 genuine Tectia"), "case %d: %s", _i, logbuf);
-	ck_assert_int_eq(nlog_info_tectia, 1);
+	ck_assert_msg(tu_log_has("holds 1 genuine Tectia"), "case %d: %s", _i, tu_log());
+	ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 1);
 	/* Why, at debug level only (the answer does not depend on it). */
 	if (_i != BS_OFF)
-		ck_assert_msg(log_has("summary not used: "), "case %d: %s", _i, logbuf);
-	ck_assert_msg(!log_has_level(SHK_LOG_ERR) && !log_has_level(SHK_LOG_WARN),
-		      "more than debug and info logged:\n%s", logbuf);
+		ck_assert_msg(tu_log_has("summary not used: "), "case %d: %s", _i, tu_log());
+	ck_assert_msg(!tu_log_has_level(SHK_LOG_ERR) && !tu_log_has_level(SHK_LOG_WARN),
+		      "more than debug and info logged:\n%s", tu_log());
 }
 END_TEST
 
@@ -1030,13 +949,13 @@ END_TEST
 static void
 visible_log(char *out, size_t cap)
 {
-	const char *p = logbuf, *nl;
+	const char *p = tu_log(), *nl;
 	size_t n = 0;
 
 	out[0] = '\0';
 	for (; *p != '\0'; p = nl + 1) {
 		ck_assert_ptr_nonnull(nl = strchr(p, '\n'));
-		if (atoi(p) != SHK_LOG_DEBUG) {
+		if (strncmp(p, "DEBUG ", 6) != 0) {
 			ck_assert_uint_lt(n + (size_t)(nl + 1 - p), cap);
 			memcpy(out + n, p, (size_t)(nl + 1 - p));
 			n += (size_t)(nl + 1 - p);
@@ -1085,11 +1004,11 @@ START_TEST(test_summary_same_messages)
 	for (k = 0; k < 3; k++) {
 		if (k != 1)
 			reopen();
-		log_reset();
+		tu_log_clear();
 		lookup_absent();
 		visible_log(got, sizeof(got));
 		ck_assert_msg(strcmp(want, got) == 0, "round %d:\n%s\nwant:\n%s", k, got, want);
-		ck_assert_int_eq(nlog_info_tectia, 1);
+		ck_assert_int_eq(tu_log_count("genuine Tectia", SHK_LOG_INFO), 1);
 	}
 	ck_assert_int_eq(load_sum(ucache, udir, &sum), SHK_OK);
 	ck_assert_uint_eq(sum.nhashed, 2);
@@ -1115,7 +1034,7 @@ START_TEST(test_summary_other_user)
 	env.uid = geteuid() + 1;
 	module_open();
 	lookup_absent();
-	ck_assert(log_has("holds 1 genuine Tectia"));
+	ck_assert(tu_log_has("holds 1 genuine Tectia"));
 	ck_assert(!exists(ucache));
 }
 END_TEST

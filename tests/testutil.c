@@ -6,10 +6,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -204,4 +206,157 @@ tu_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* ---- a module's environment and the log ------------------------------- */
+
+#define TU_CONF_MAX 8
+
+static struct {
+	const char *key, *value;
+} tu_conf[TU_CONF_MAX];
+static char tu_logbuf[1 << 16];
+static size_t tu_loglen;
+
+static const char *const tu_level_names[] = {"ERR", "WARN", "INFO", "DEBUG"};
+
+static const char *
+tu_conf_get(const struct shk_module_env *env, const char *key)
+{
+	size_t i;
+
+	(void)env;
+	for (i = 0; i < TU_CONF_MAX; i++)
+		if (tu_conf[i].key != NULL && strcmp(tu_conf[i].key, key) == 0)
+			return tu_conf[i].value;
+	return NULL;
+}
+
+void
+tu_conf_set(const char *key, const char *value)
+{
+	size_t i, free_slot = TU_CONF_MAX;
+
+	for (i = 0; i < TU_CONF_MAX; i++) {
+		if (tu_conf[i].key != NULL && strcmp(tu_conf[i].key, key) == 0) {
+			tu_conf[i].value = value;
+			return;
+		}
+		if (tu_conf[i].key == NULL && free_slot == TU_CONF_MAX)
+			free_slot = i;
+	}
+	ck_assert_msg(free_slot < TU_CONF_MAX, "more than %d configuration keys", TU_CONF_MAX);
+	tu_conf[free_slot].key = key;
+	tu_conf[free_slot].value = value;
+}
+
+/* Append to the log; what does not fit fails the test rather than
+ * silently hiding a line an assertion looks for. */
+static void
+tu_log_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void
+tu_log_append(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tu_logbuf + tu_loglen, sizeof(tu_logbuf) - tu_loglen, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(n >= 0 && (size_t)n < sizeof(tu_logbuf) - tu_loglen, "test log full");
+	tu_loglen += (size_t)n;
+}
+
+static void
+tu_module_log(const struct shk_module_env *env, int level, int code, const char *file,
+	      unsigned long line, const char *msg)
+{
+	(void)env;
+	(void)code;
+	ck_assert_msg(level >= SHK_LOG_ERR && level <= SHK_LOG_DEBUG, "log level %d", level);
+	tu_log_append("%s %s:%lu: %s\n", tu_level_names[level], file != NULL ? file : "-", line,
+		      msg);
+}
+
+void
+tu_module_env(struct shk_module_env *env, const char *root, const char *home)
+{
+	memset(env, 0, sizeof(*env));
+	env->abi_version = SHK_MODULE_ABI_VERSION;
+	env->root = root;
+	env->home = home;
+	env->uid = getuid();
+	env->conf_get = tu_conf_get;
+	env->log = tu_module_log;
+	memset(tu_conf, 0, sizeof(tu_conf));
+	tu_log_clear();
+}
+
+void
+tu_lib_log(void *arg, const struct shk_diag *d)
+{
+	(void)arg;
+	tu_log_append("%s\n", d->msg);
+}
+
+const char *
+tu_log(void)
+{
+	return tu_logbuf;
+}
+
+void
+tu_log_clear(void)
+{
+	tu_loglen = 0;
+	tu_logbuf[0] = '\0';
+}
+
+int
+tu_log_has(const char *s)
+{
+	return strstr(tu_logbuf, s) != NULL;
+}
+
+/* The level a "LEVEL ..." line starts with, or -1. */
+static int
+tu_line_level(const char *line)
+{
+	int i;
+
+	for (i = SHK_LOG_ERR; i <= SHK_LOG_DEBUG; i++) {
+		size_t n = strlen(tu_level_names[i]);
+
+		if (strncmp(line, tu_level_names[i], n) == 0 && line[n] == ' ')
+			return i;
+	}
+	return -1;
+}
+
+int
+tu_log_count(const char *s, int level)
+{
+	const char *line, *nl, *p;
+	int n = 0;
+
+	for (line = tu_logbuf; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);
+		if (level >= 0 && tu_line_level(line) != level)
+			continue;
+		for (p = line; (p = strstr(p, s)) != NULL && p < nl; p++)
+			n++;
+	}
+	return n;
+}
+
+int
+tu_log_has_level(int level)
+{
+	const char *line;
+
+	for (line = tu_logbuf; *line != '\0'; line = strchr(line, '\n') + 1)
+		if (tu_line_level(line) == level)
+			return 1;
+	return 0;
 }

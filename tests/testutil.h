@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <sshhostkeys.h>
 #include <sshhostkeys/module.h>
 
 /*
@@ -56,6 +57,32 @@ const struct shk_module *tu_module_load(const char *name, void **dlp);
 enum shk_nss_status tu_module_lookup(const struct shk_module *mod, void *state,
 				     const struct shk_module_query *q,
 				     struct shk_module_result *res, char **bufp);
+
+/*
+ * The environment the library gives a module, for a test that opens one
+ * itself: ABI version, root, home, the test's uid, a conf_get answering
+ * from the table tu_conf_set fills, and a log that appends
+ * "LEVEL file:line: msg\n" (LEVEL: ERR, WARN, INFO, DEBUG; file "-" when
+ * there is none) to the buffer tu_log returns. Empties the table and the
+ * log. Not thread-safe: for tests that log from one thread.
+ */
+void tu_module_env(struct shk_module_env *env, const char *root, const char *home);
+
+/* conf_get(key) answers value from now on; value NULL: no answer. The
+ * strings are not copied and must outlive the test. */
+void tu_conf_set(const char *key, const char *value);
+
+/* A shk_log_fn for a library context: appends "msg\n" to the same log. */
+void tu_lib_log(void *arg, const struct shk_diag *d);
+
+/* The log so far (never NULL), emptying it, and searching it. */
+const char *tu_log(void);
+void tu_log_clear(void);
+int tu_log_has(const char *s);
+/* How many times s occurs; with level >= 0, only on lines of that level. */
+int tu_log_count(const char *s, int level);
+/* Whether any line of that level was logged. */
+int tu_log_has_level(int level);
 
 /* Run every test of s in CK_ENV mode under umask 022, free the runner;
  * the exit status for main(). */
