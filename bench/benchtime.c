@@ -2,10 +2,20 @@
 /*
  * Interleaved wall-clock timing of whole processes for make bench.
  *
- *   benchtime [-n RUNS] < SPEC
+ *   benchtime [-n RUNS] [-u USER] < SPEC
+ *
+ * -u USER: the commands run as USER (uid, gid, no supplementary groups;
+ * benchtime itself must be root), the group's prep as the caller, so
+ * that a root-owned store can be touched before an ordinary user's run.
+ * "%N" in a command's argument is replaced by the run's number as two
+ * digits (00 for the warm-up, then 01, 02...): "h00500%N.example.com"
+ * asks a name not asked before in every run.
  *
  * SPEC lines: "group TITLE" starts a group; "cmd LABEL ARG0 ARG1 ..."
- * adds a command (split on spaces, no shell) to it. The first command of
+ * adds a command (split on spaces, no shell) to it; "prep ARG0 ARG1 ..."
+ * gives the group a command run, untimed, before every run of every one
+ * of its commands (e.g. "touch STORE": each run then meets a store that
+ * changed a moment ago, as after an edit). The first command of
  * a group is the reference. Every command is run once to warm caches,
  * then RUNS rounds run each command once, the starting command rotating
  * so that none always runs first. Prints a Markdown table per group:
@@ -17,6 +27,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +59,86 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int
-run(struct cmd *c, double *wall, double *cpu)
+/* The group's untimed preparation (may be NULL); its status is ignored,
+ * but a failure to start it is reported. */
+static char *prep_argv[MAXARGS + 1];
+
+static void
+run_prep(void)
 {
+	pid_t pid;
+	int status, fd;
+
+	if (prep_argv[0] == NULL)
+		return;
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "benchtime: prep: %s\n", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(prep_argv[0], prep_argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
+
+/* -u: who runs the commands; run_as is 0 when nobody was named. */
+static int run_as;
+static uid_t run_uid;
+static gid_t run_gid;
+
+/* In the child: drop to -u's user, or exit before exec. */
+static void
+drop_to_user(void)
+{
+	if (!run_as)
+		return;
+	if (setgroups(0, NULL) != 0 || setresgid(run_gid, run_gid, run_gid) != 0 ||
+	    setresuid(run_uid, run_uid, run_uid) != 0)
+		_exit(126);
+}
+
+/* argv with each "%N" replaced by the run number (two digits), into out
+ * (strings in buf). */
+static void
+expand_argv(char *const *argv, int runno, char **out, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int a;
+
+	for (a = 0; argv[a] != NULL; a++) {
+		const char *s = argv[a], *p;
+		char *dst = buf + used;
+
+		while ((p = strstr(s, "%N")) != NULL && used + (size_t)(p - s) + 3 < cap) {
+			memcpy(buf + used, s, (size_t)(p - s));
+			used += (size_t)(p - s);
+			used += (size_t)snprintf(buf + used, cap - used, "%02d", runno % 100);
+			s = p + 2;
+		}
+		used += (size_t)snprintf(buf + used, cap - used, "%s", s) + 1;
+		out[a] = used <= cap ? dst : argv[a];
+	}
+	out[a] = NULL;
+}
+
+static int
+run(struct cmd *c, int runno, double *wall, double *cpu)
+{
+	char *argv[MAXARGS + 1], argbuf[16384];
+
 	struct rusage ru;
 	double t0;
 	pid_t pid;
 	int status, fd;
 
+	expand_argv(c->argv, runno, argv, argbuf, sizeof(argbuf));
+	run_prep();
 	t0 = now();
 	if ((pid = fork()) == -1)
 		return -1;
@@ -63,7 +147,8 @@ run(struct cmd *c, double *wall, double *cpu)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execvp(c->argv[0], c->argv);
+		drop_to_user();
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	if (wait4(pid, &status, 0, &ru) == -1)
@@ -106,13 +191,13 @@ run_group(const char *title, struct cmd *cmds, int ncmds, int runs)
 	for (i = 0; i < ncmds; i++) {
 		double w, c;
 
-		run(&cmds[i], &w, &c); /* warm-up: page cache, index cache */
+		run(&cmds[i], 0, &w, &c); /* warm-up: page cache, index cache */
 		cmds[i].maxrss_kb = 0;
 	}
 	for (r = 0; r < runs; r++) {
 		for (k = 0; k < ncmds; k++) {
 			i = (k + r) % ncmds;
-			if (run(&cmds[i], &cmds[i].wall[r], &cmds[i].cpu[r]) != 0) {
+			if (run(&cmds[i], r + 1, &cmds[i].wall[r], &cmds[i].cpu[r]) != 0) {
 				fprintf(stderr, "benchtime: %s: %s\n", cmds[i].label,
 					strerror(errno));
 				cmds[i].wall[r] = cmds[i].cpu[r] = 0;
@@ -146,6 +231,30 @@ run_group(const char *title, struct cmd *cmds, int ncmds, int runs)
 }
 
 static void
+free_prep(void)
+{
+	int a;
+
+	for (a = 0; prep_argv[a] != NULL; a++) {
+		free(prep_argv[a]);
+		prep_argv[a] = NULL;
+	}
+}
+
+/* Split p on spaces into argv (at most MAXARGS words); returns the count. */
+static int
+split_args(char *p, char **argv)
+{
+	char *tok, *save = NULL;
+	int a;
+
+	for (a = 0; a < MAXARGS && (tok = strtok_r(p, " ", &save)) != NULL; a++, p = NULL)
+		argv[a] = strdup(tok);
+	argv[a] = NULL;
+	return a;
+}
+
+static void
 free_cmds(struct cmd *cmds, int n)
 {
 	int i, a;
@@ -162,35 +271,50 @@ int
 main(int argc, char **argv)
 {
 	static struct cmd cmds[MAXCMDS];
-	char line[8192], title[8192] = "", *p, *tok, *save = NULL;
-	int runs = 5, ncmds = 0, c, a;
+	char line[8192], title[8192] = "", *p;
+	int runs = 5, ncmds = 0, c;
 
-	while ((c = getopt(argc, argv, "n:")) != -1) {
-		if (c != 'n')
+	while ((c = getopt(argc, argv, "n:u:")) != -1) {
+		struct passwd *pw;
+
+		switch (c) {
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'u':
+			if ((pw = getpwnam(optarg)) == NULL) {
+				fprintf(stderr, "benchtime: no user %s\n", optarg);
+				return 2;
+			}
+			run_as = 1;
+			run_uid = pw->pw_uid;
+			run_gid = pw->pw_gid;
+			break;
+		default:
 			return 2;
-		runs = atoi(optarg);
+		}
 	}
-	if (runs < 1 || runs >= MAXRUNS)
+	if (runs < 1 || runs >= MAXRUNS || runs > 99)
 		runs = 5;
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "group ", 6) == 0) {
 			run_group(title, cmds, ncmds, runs);
 			free_cmds(cmds, ncmds);
+			free_prep();
 			ncmds = 0;
 			snprintf(title, sizeof(title), "%s", line + 6);
+		} else if (strncmp(line, "prep ", 5) == 0) {
+			free_prep();
+			split_args(line + 5, prep_argv);
 		} else if (strncmp(line, "cmd ", 4) == 0 && ncmds < MAXCMDS) {
 			struct cmd *cm = &cmds[ncmds];
 
-			p = line + 4;
-			if ((tok = strtok_r(p, " ", &save)) == NULL)
+			p = line + 4 + strspn(line + 4, " ");
+			if (*p == '\0')
 				continue;
-			cm->label = strdup(tok);
-			for (a = 0; a < MAXARGS && (tok = strtok_r(NULL, " ", &save)) != NULL;
-			     a++)
-				cm->argv[a] = strdup(tok);
-			cm->argv[a] = NULL;
-			if (a > 0)
+			cm->label = strndup(p, strcspn(p, " "));
+			if (split_args(p + strlen(cm->label), cm->argv) > 0)
 				ncmds++;
 			else
 				free(cm->label);
@@ -198,5 +322,6 @@ main(int argc, char **argv)
 	}
 	run_group(title, cmds, ncmds, runs);
 	free_cmds(cmds, ncmds);
+	free_prep();
 	return 0;
 }

@@ -6,6 +6,8 @@
 # benchmark reports; it never fails on slow results.
 #
 # Variables: BENCH_SIZES (known_hosts entries, default "10000 100000"),
+# BENCH_USER (the ordinary user of the "as users meet it" rows, default
+# nobody; those rows need root to switch to it),
 # BENCH_SSH2_SIZES (default "1000 100000"), BENCH_RUNS (default 7),
 # BENCH_OUT (default bench/out in the build tree), BENCH_BASE (the top
 # build directory of another build, e.g. of an older commit, timed beside
@@ -153,6 +155,71 @@ EOS
 	done
 done
 
+# As users meet it: an ordinary user as well as root, a store that
+# changed a moment ago ("first sight": touched before every run, so no
+# index anyone wrote fits it) and settled ones. The reference is
+# ssh-keygen -F run by the same user on the same file in the same run;
+# /bin/true is the floor of any whole-process lookup. "%N" asks another
+# name in every run (a name not asked before), the fixed name is the
+# repeated lookup ssh makes twice per connection.
+NR_USER=${BENCH_USER:-nobody}
+NR_OK=0
+if [ "$(id -u)" -eq 0 ] && id "$NR_USER" >/dev/null 2>&1; then
+	NR_HOME=$OUT/home-$NR_USER
+	mkdir -p "$NR_HOME" && chown "$NR_USER" "$NR_HOME"
+	if setpriv --reuid="$NR_USER" --regid="$(id -g "$NR_USER")" --clear-groups \
+		sh -c "test -x '$CLI' && test -r '$OUT/keys/ed.pub'" 2>/dev/null; then
+		NR_OK=1
+	else
+		echo "(rows as $NR_USER skipped: $NR_USER cannot reach $CLI or $OUT)"
+	fi
+elif [ "$(id -u)" -ne 0 ]; then
+	echo "(running as $(id -un): the rows below are an ordinary user's; root's need root)"
+fi
+meet_group() { # N KIND WHO STATE
+	r=$(kh_store "$1" "$2")
+	f=$r/etc/ssh/ssh_known_hosts
+	mid=$(printf 'h%07d.example.com' $(($1 / 2)))
+	# Names asked once each: 100 entries past the middle, one per run.
+	new=$(printf 'h%05d' $(($1 / 2 / 100 + 1)))%N.example.com
+	echo "group $1 $2, $3, $4"
+	case $4 in first*) echo "prep touch $f" ;; esac
+	cat <<EOS
+cmd ssh-keygen_-F ssh-keygen -F $mid -f $f
+cmd lookup_(same_name) $CLI --root $r lookup $mid
+cmd lookup_(new_name) $CLI --root $r lookup $new
+cmd true /bin/true
+EOS
+	[ -z "$BASE_CMD" ] || echo "cmd baseline_lookup $BASE_CMD --root $r lookup $mid"
+}
+echo
+echo "## As users meet it: known_hosts, root and $NR_USER, settled and first sight"
+echo
+echo "Target: the middle entry. \"settled, root's index\": root looked the store up since it"
+echo "last changed; \"settled, no system index\": nobody who may write the system index did."
+for n in $SIZES; do
+	for kind in plain hashed; do
+		r=$(kh_store "$n" "$kind")
+		mid=$(printf 'h%07d.example.com' $((n / 2)))
+		if [ "$NR_OK" = 1 ]; then
+			$CLI --root "$r" lookup "$mid" >/dev/null 2>&1 || true
+			meet_group "$n" "$kind" "$NR_USER" "settled, root's index" >"$SPEC"
+			HOME=$NR_HOME "$BENCHTIME" -n "$RUNS" -u "$NR_USER" <"$SPEC"
+			rm -rf "$r/var/cache/sshhostkeys"
+			meet_group "$n" "$kind" "$NR_USER" "settled, no system index" >"$SPEC"
+			HOME=$NR_HOME "$BENCHTIME" -n "$RUNS" -u "$NR_USER" <"$SPEC"
+			meet_group "$n" "$kind" "$NR_USER" "first sight" >"$SPEC"
+			HOME=$NR_HOME "$BENCHTIME" -n "$RUNS" -u "$NR_USER" <"$SPEC"
+		fi
+		meet_group "$n" "$kind" "$(id -un)" "first sight" >"$SPEC"
+		"$BENCHTIME" -n "$RUNS" <"$SPEC"
+		echo
+	done
+done
+# The first-sight rows left the stores just changed: let them settle for
+# whatever runs next (make bench again, or the rows below).
+sleep 3
+
 # ssh2 directories: one open by name, whatever the number of hosts.
 for n in $SSH2_SIZES; do
 	for kind in plain hashed; do
@@ -192,3 +259,8 @@ cmd true /bin/true
 EOS
 [ -z "$BASE_CMD" ] || echo "cmd baseline_lookup $BASE_CMD --root $r lookup h0000000.example.com" >>"$SPEC"
 "$BENCHTIME" -n "$RUNS" <"$SPEC"
+
+# A whole ssh connection, with sshhostkeys and with the file.
+NR_HOME=${NR_HOME:-}
+export CLI BENCHGEN BENCHTIME OUT RUNS NR_USER NR_OK NR_HOME
+sh "$(dirname "$0")/connect.sh"
