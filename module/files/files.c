@@ -32,6 +32,7 @@
 #include "key.h"
 #include "khindex.h"
 #include "knownhosts.h"
+#include "pathlist.h"
 #include "shk.h"
 #include "storepath.h"
 #include "trust.h"
@@ -248,8 +249,6 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 	char *path;
 	int r;
 
-	if (len == 4 && memcmp(w, "none", 4) == 0)
-		return SHK_OK; /* as in ssh_config: no file */
 	r = shk_store_path(w, len, system, st->root, st->home, &path, &anchor);
 	if (r == SHK_ERR_INVAL) {
 		files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
@@ -265,21 +264,17 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 static int
 add_list(struct files_state *st, const char *key, const char *dflt, int system)
 {
-	const char *v = NULL, *p, *w;
+	const char *p = NULL, *w;
+	size_t len;
 	int r;
 
 	if (st->env->conf_get != NULL)
-		v = st->env->conf_get(st->env, key);
-	if (v == NULL)
-		v = dflt;
-	for (p = v; *p != '\0';) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
-			;
-		if (p > w && (r = add_word(st, w, (size_t)(p - w), system, key)) != SHK_OK)
+		p = st->env->conf_get(st->env, key);
+	if (p == NULL)
+		p = dflt;
+	while (shk_pathlist_next(&p, &w, &len))
+		if ((r = add_word(st, w, len, system, key)) != SHK_OK)
 			return r;
-	}
 	return SHK_OK;
 }
 
