@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sshhostkeys/module.h>
+
 #include "conf.h"
 #include "log.h"
 #include "shk.h"
@@ -348,6 +350,31 @@ START_TEST(test_null_log)
 }
 END_TEST
 
+/* A library that sets user_known_hosts and knows no other key. */
+static const char *
+partial_conf_get(const struct shk_module_env *env, const char *key)
+{
+	(void)env;
+	return strcmp(key, "user_known_hosts") == 0 ? "~/kh" : NULL;
+}
+
+/* What a module reads: the library's value, else the table's default. */
+START_TEST(test_module_get)
+{
+	struct shk_module_env env;
+	const char *key = defaults[_i].key;
+
+	memset(&env, 0, sizeof(env));
+	env.abi_version = SHK_MODULE_ABI_VERSION;
+	ck_assert_str_eq(shk_conf_module_get(NULL, key), defaults[_i].def);
+	ck_assert_str_eq(shk_conf_module_get(&env, key), defaults[_i].def);
+	env.conf_get = partial_conf_get;
+	ck_assert_str_eq(shk_conf_module_get(&env, key),
+			 strcmp(key, "user_known_hosts") == 0 ? "~/kh" : defaults[_i].def);
+	ck_assert_ptr_null(shk_conf_module_get(&env, "nosuchkey"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -365,6 +392,7 @@ main(void)
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_counted);
 	tcase_add_test(tc, test_null_log);
+	tcase_add_loop_test(tc, test_module_get, 0, SHK_ARRAY_SIZE(defaults));
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

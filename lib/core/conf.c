@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sshhostkeys/module.h>
+
 #include "conf.h"
 #include "policyname.h"
 
@@ -218,6 +220,16 @@ shk_conf_get(const struct shk_conf *conf, const char *key)
 	if (conf != NULL && conf->value[idx] != NULL)
 		return conf->value[idx];
 	return k->def;
+}
+
+const char *
+shk_conf_module_get(const struct shk_module_env *env, const char *key)
+{
+	const char *v = NULL;
+
+	if (env != NULL && env->conf_get != NULL)
+		v = env->conf_get(env, key);
+	return v != NULL ? v : shk_conf_get(NULL, key);
 }
 
 int

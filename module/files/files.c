@@ -27,6 +27,7 @@
 #include "base64.h"
 #include "cachefile.h"
 #include "carve.h"
+#include "conf.h"
 #include "crypto.h"
 #include "fmap.h"
 #include "key.h"
@@ -37,8 +38,6 @@
 #include "storepath.h"
 #include "trust.h"
 
-#define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
-#define DEFAULT_GLOBAL_FILES "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
 /* Files smaller than this are scanned: reading them costs less than
  * validating an index (docs/performance.md). */
 #define INDEX_MIN_SIZE (256 * 1024)
@@ -262,16 +261,12 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 }
 
 static int
-add_list(struct files_state *st, const char *key, const char *dflt, int system)
+add_list(struct files_state *st, const char *key, int system)
 {
-	const char *p = NULL, *w;
+	const char *p = shk_conf_module_get(st->env, key), *w;
 	size_t len;
 	int r;
 
-	if (st->env->conf_get != NULL)
-		p = st->env->conf_get(st->env, key);
-	if (p == NULL)
-		p = dflt;
 	while (shk_pathlist_next(&p, &w, &len))
 		if ((r = add_word(st, w, len, system, key)) != SHK_OK)
 			return r;
@@ -338,8 +333,8 @@ files_open(const struct shk_module_env *env, void **state)
 	if ((r = index_setup(st)) != SHK_OK)
 		goto out;
 	/* User files first, as ssh(1) loads them. */
-	if ((r = add_list(st, "user_known_hosts", DEFAULT_USER_FILES, 0)) != SHK_OK ||
-	    (r = add_list(st, "global_known_hosts", DEFAULT_GLOBAL_FILES, 1)) != SHK_OK)
+	if ((r = add_list(st, "user_known_hosts", 0)) != SHK_OK ||
+	    (r = add_list(st, "global_known_hosts", 1)) != SHK_OK)
 		goto out;
 	*state = st;
 	st = NULL;
