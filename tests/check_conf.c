@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sshhostkeys/module.h>
+
 #include "conf.h"
 #include "log.h"
 #include "shk.h"
@@ -197,11 +199,15 @@ static const struct {
 	{"= strict\n", 0, 1, 1, "missing key", "policy", "ask"},
 	{"policy =\n", 0, 1, 1, "policy: empty value", "policy", "ask"},
 	{"policy =   \t\r\n", 0, 1, 1, "empty value", "policy", "ask"},
-	{"policy = Strict\n", 0, 1, 1, "bad value \"Strict\" (one of strict accept-new",
+	{"policy = Strict\n", 0, 1, 1,
+	 "policy: bad value \"Strict\" (one of strict accept-new auto-add warn ask); ignored",
 	 "policy", "ask"},
+	/* The command line's "default" is no word of the file. */
+	{"policy = default\n", 0, 1, 1, "bad value \"default\"", "policy", "ask"},
 	{"policy = ask # comment\n", 0, 1, 1, "bad value \"ask # comment\"", "policy", "ask"},
 	{"policy = strict strict\n", 0, 1, 1, "bad value", "policy", "ask"},
-	{"host_key_format = md5\n", 0, 1, 1, "(one of hashed plain)", "host_key_format",
+	{"host_key_format = md5\n", 0, 1, 1,
+	 "host_key_format: bad value \"md5\" (one of hashed plain); ignored", "host_key_format",
 	 "hashed"},
 	{"user_known_hosts = .ssh/known_hosts\n", 0, 1, 1,
 	 "\".ssh/known_hosts\" is not an absolute path or ~/path", "user_known_hosts",
@@ -344,6 +350,31 @@ START_TEST(test_null_log)
 }
 END_TEST
 
+/* A library that sets user_known_hosts and knows no other key. */
+static const char *
+partial_conf_get(const struct shk_module_env *env, const char *key)
+{
+	(void)env;
+	return strcmp(key, "user_known_hosts") == 0 ? "~/kh" : NULL;
+}
+
+/* What a module reads: the library's value, else the table's default. */
+START_TEST(test_module_get)
+{
+	struct shk_module_env env;
+	const char *key = defaults[_i].key;
+
+	memset(&env, 0, sizeof(env));
+	env.abi_version = SHK_MODULE_ABI_VERSION;
+	ck_assert_str_eq(shk_conf_module_get(NULL, key), defaults[_i].def);
+	ck_assert_str_eq(shk_conf_module_get(&env, key), defaults[_i].def);
+	env.conf_get = partial_conf_get;
+	ck_assert_str_eq(shk_conf_module_get(&env, key),
+			 strcmp(key, "user_known_hosts") == 0 ? "~/kh" : defaults[_i].def);
+	ck_assert_ptr_null(shk_conf_module_get(&env, "nosuchkey"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -361,6 +392,7 @@ main(void)
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_counted);
 	tcase_add_test(tc, test_null_log);
+	tcase_add_loop_test(tc, test_module_get, 0, SHK_ARRAY_SIZE(defaults));
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "policyname.h"
 #include "shk.h"
 
 /* Whether a command-line word looks like a key type rather than a file. */
@@ -80,26 +81,26 @@ print_key(const char *indent, const struct shk_hostkey *k)
 	free(fp);
 }
 
-/* Policy names as sshhostkeys.conf(5) spells them. */
+/* Policy names as sshhostkeys.conf(5) spells them, and "default". */
 static int
 parse_policy(const char *s, enum shk_policy *out)
 {
-	static const struct {
-		const char *name;
-		enum shk_policy policy;
-	} names[] = {
-		{"strict", SHK_POLICY_STRICT},	 {"accept-new", SHK_POLICY_ACCEPT_NEW},
-		{"auto-add", SHK_POLICY_AUTO_ADD}, {"warn", SHK_POLICY_WARN},
-		{"ask", SHK_POLICY_ASK},	 {"default", SHK_POLICY_DEFAULT},
-	};
-	size_t i;
+	return shk_policyname_lookup(s, strlen(s), 1, out) == SHK_OK ? 0 : -1;
+}
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i].name) == 0) {
-			*out = names[i].policy;
-			return 0;
-		}
-	return -1;
+/* "unknown policy" with the names a user may give, from the one table. */
+static void
+policy_error(const char *s)
+{
+	char names[128];
+	const char *name;
+	size_t i, o = 0;
+
+	names[0] = '\0';
+	for (i = 0; (name = shk_policyname_at(i, 1)) != NULL && o < sizeof(names); i++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i > 0 ? ", " : "",
+				      name);
+	cli_error("unknown policy \"%s\" (%s)", SHK_ESC(s), names);
 }
 
 static void
@@ -174,9 +175,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_POLICY:
 			if (parse_policy(optarg, &pp.policy) != 0) {
-				cli_error("unknown policy \"%s\" (strict, accept-new, auto-add, "
-					  "warn, ask, default)",
-					  SHK_ESC(optarg));
+				policy_error(optarg);
 				return CLI_EXIT_ERROR;
 			}
 			with_policy = 1;

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sshhostkeys/module.h>
+
 #include "conf.h"
+#include "policyname.h"
 
 /* Checks a value (trimmed, not empty, no NUL); on refusal says why. */
 typedef int conf_check_fn(const char *v, size_t n, char *why, size_t whycap);
@@ -21,16 +24,27 @@ struct conf_key {
 	const char *name;
 	const char *def;
 	conf_check_fn *check;
-	/* For conf_check_enum: the allowed words, NULL-terminated. */
-	const char *const *words;
+	/* Without check: the i-th allowed word, NULL past the last. */
+	const char *(*word)(size_t i);
 };
 
 static conf_check_fn conf_check_user_paths, conf_check_abs_paths, conf_check_user_path,
 	conf_check_abs_path;
 
-static const char *const policy_words[] = {"strict", "accept-new", "auto-add", "warn",
-					   "ask", NULL};
-static const char *const format_words[] = {"hashed", "plain", NULL};
+/* The policy words live with their values in policyname.c. */
+static const char *
+conf_policy_word(size_t i)
+{
+	return shk_policyname_at(i, 0);
+}
+
+static const char *
+conf_format_word(size_t i)
+{
+	static const char *const words[] = {"hashed", "plain"};
+
+	return i < SHK_ARRAY_SIZE(words) ? words[i] : NULL;
+}
 
 /* Every known key. Defaults must pass their own check (tested). */
 static const struct conf_key conf_keys[] = {
@@ -40,8 +54,8 @@ static const struct conf_key conf_keys[] = {
 	 conf_check_abs_paths, NULL},
 	{"user_hostkeys_dir", "~/.ssh2/hostkeys", conf_check_user_path, NULL},
 	{"system_hostkeys_dir", "/etc/ssh2/hostkeys", conf_check_abs_path, NULL},
-	{"policy", "ask", NULL, policy_words},
-	{"host_key_format", "hashed", NULL, format_words},
+	{"policy", "ask", NULL, conf_policy_word},
+	{"host_key_format", "hashed", NULL, conf_format_word},
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -137,18 +151,19 @@ conf_check_abs_path(const char *v, size_t n, char *why, size_t whycap)
 static int
 conf_check_value(const struct conf_key *k, const char *v, size_t n, char *why, size_t whycap)
 {
+	const char *w;
 	char ex[48];
 	size_t i, o;
 
 	if (k->check != NULL)
 		return k->check(v, n, why, whycap);
-	for (i = 0; k->words[i] != NULL; i++)
-		if (strlen(k->words[i]) == n && memcmp(k->words[i], v, n) == 0)
+	for (i = 0; (w = k->word(i)) != NULL; i++)
+		if (strlen(w) == n && memcmp(w, v, n) == 0)
 			return 1;
 	shk_escape(v, n, ex, sizeof(ex));
 	o = (size_t)snprintf(why, whycap, "bad value \"%s\" (one of", ex);
-	for (i = 0; k->words[i] != NULL && o < whycap; i++)
-		o += (size_t)snprintf(why + o, whycap - o, " %s", k->words[i]);
+	for (i = 0; (w = k->word(i)) != NULL && o < whycap; i++)
+		o += (size_t)snprintf(why + o, whycap - o, " %s", w);
 	if (o < whycap)
 		snprintf(why + o, whycap - o, ")");
 	return 0;
@@ -205,6 +220,16 @@ shk_conf_get(const struct shk_conf *conf, const char *key)
 	if (conf != NULL && conf->value[idx] != NULL)
 		return conf->value[idx];
 	return k->def;
+}
+
+const char *
+shk_conf_module_get(const struct shk_module_env *env, const char *key)
+{
+	const char *v = NULL;
+
+	if (env != NULL && env->conf_get != NULL)
+		v = env->conf_get(env, key);
+	return v != NULL ? v : shk_conf_get(NULL, key);
 }
 
 int

@@ -2,8 +2,9 @@
 /*
  * sshhostkeys.conf: "key = value" lines, '#' comments. Unknown keys and
  * bad values are logged as file:line and ignored, never fatal (like PAM
- * module options). Every known key and its check lives in one table in
- * conf.c.
+ * module options). Every known key, its default and its check live in
+ * one table in conf.c; the source modules take their defaults from it
+ * too (shk_conf_module_get).
  */
 #ifndef SHK_CONF_H
 #define SHK_CONF_H
@@ -31,5 +32,12 @@ void shk_conf_free(struct shk_conf *conf);
 
 /* Whether key is a known setting. */
 int shk_conf_known_key(const char *key);
+
+struct shk_module_env;
+/* For a source module: the value env->conf_get gives for key, or the
+ * default in conf.c's table when it gives none (no conf_get, or a library
+ * that does not know the key), so a module spells no default of its own.
+ * NULL only for a key neither knows. Valid while env is. */
+const char *shk_conf_module_get(const struct shk_module_env *env, const char *key);
 
 #endif

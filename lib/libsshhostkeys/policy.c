@@ -30,6 +30,7 @@
 #include "fingerprint.h"
 #include "key.h"
 #include "log.h"
+#include "policyname.h"
 #include "privfs.h"
 #include "prompt.h"
 
@@ -40,20 +41,11 @@
 static enum shk_policy
 policy_from_conf(const struct shk_ctx *ctx)
 {
-	static const struct {
-		const char *name;
-		enum shk_policy policy;
-	} names[] = {
-		{"strict", SHK_POLICY_STRICT},	 {"accept-new", SHK_POLICY_ACCEPT_NEW},
-		{"auto-add", SHK_POLICY_AUTO_ADD}, {"warn", SHK_POLICY_WARN},
-		{"ask", SHK_POLICY_ASK},
-	};
 	const char *v = shk_conf_get(ctx->conf, "policy");
-	size_t i;
+	enum shk_policy p;
 
-	for (i = 0; v != NULL && i < SHK_ARRAY_SIZE(names); i++)
-		if (strcmp(v, names[i].name) == 0)
-			return names[i].policy;
+	if (v != NULL && shk_policyname_lookup(v, strlen(v), 0, &p) == SHK_OK)
+		return p;
 	/* conf.c refuses other words, so this is only reached without a
 	 * value; the safe choice is the strictest. */
 	return SHK_POLICY_STRICT;

@@ -23,6 +23,7 @@
 #include "key.h"
 #include "keyfile.h"
 #include "knownhosts.h"
+#include "pathlist.h"
 #include "rfc4716.h"
 #include "ssh2name.h"
 #include "storefile.h"
@@ -848,22 +849,13 @@ store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *n
 	    struct store_rm *rm)
 {
 	const char *key = scope == SHK_STORE_SYSTEM ? "global_known_hosts" : "user_known_hosts";
-	const char *v = shk_conf_get(ctx->conf, key), *p, *w;
+	const char *p = shk_conf_get(ctx->conf, key), *w;
 	char *done[16];
 	struct store_dir f;
 	size_t ndone = 0, i, len;
 	int r = SHK_OK, dup;
 
-	if (v == NULL)
-		return SHK_OK;
-	for (p = v; *p != '\0' && r == SHK_OK;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
-			;
-		len = (size_t)(p - w);
-		if (len == 0 || (len == 4 && memcmp(w, "none", 4) == 0))
-			continue;
+	while (r == SHK_OK && shk_pathlist_next(&p, &w, &len)) {
 		if ((r = store_resolve(ctx, key, w, len, scope == SHK_STORE_SYSTEM, &f)) !=
 		    SHK_OK)
 			break;

@@ -27,17 +27,17 @@
 #include "base64.h"
 #include "cachefile.h"
 #include "carve.h"
+#include "conf.h"
 #include "crypto.h"
 #include "fmap.h"
 #include "key.h"
 #include "khindex.h"
 #include "knownhosts.h"
+#include "pathlist.h"
 #include "shk.h"
 #include "storepath.h"
 #include "trust.h"
 
-#define DEFAULT_USER_FILES "~/.ssh/known_hosts ~/.ssh/known_hosts2"
-#define DEFAULT_GLOBAL_FILES "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
 /* Files smaller than this are scanned: reading them costs less than
  * validating an index (docs/performance.md). */
 #define INDEX_MIN_SIZE (256 * 1024)
@@ -248,8 +248,6 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 	char *path;
 	int r;
 
-	if (len == 4 && memcmp(w, "none", 4) == 0)
-		return SHK_OK; /* as in ssh_config: no file */
 	r = shk_store_path(w, len, system, st->root, st->home, &path, &anchor);
 	if (r == SHK_ERR_INVAL) {
 		files_log(st, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
@@ -263,23 +261,15 @@ add_word(struct files_state *st, const char *w, size_t len, int system, const ch
 }
 
 static int
-add_list(struct files_state *st, const char *key, const char *dflt, int system)
+add_list(struct files_state *st, const char *key, int system)
 {
-	const char *v = NULL, *p, *w;
+	const char *p = shk_conf_module_get(st->env, key), *w;
+	size_t len;
 	int r;
 
-	if (st->env->conf_get != NULL)
-		v = st->env->conf_get(st->env, key);
-	if (v == NULL)
-		v = dflt;
-	for (p = v; *p != '\0';) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
-			;
-		if (p > w && (r = add_word(st, w, (size_t)(p - w), system, key)) != SHK_OK)
+	while (shk_pathlist_next(&p, &w, &len))
+		if ((r = add_word(st, w, len, system, key)) != SHK_OK)
 			return r;
-	}
 	return SHK_OK;
 }
 
@@ -343,8 +333,8 @@ files_open(const struct shk_module_env *env, void **state)
 	if ((r = index_setup(st)) != SHK_OK)
 		goto out;
 	/* User files first, as ssh(1) loads them. */
-	if ((r = add_list(st, "user_known_hosts", DEFAULT_USER_FILES, 0)) != SHK_OK ||
-	    (r = add_list(st, "global_known_hosts", DEFAULT_GLOBAL_FILES, 1)) != SHK_OK)
+	if ((r = add_list(st, "user_known_hosts", 0)) != SHK_OK ||
+	    (r = add_list(st, "global_known_hosts", 1)) != SHK_OK)
 		goto out;
 	*state = st;
 	st = NULL;

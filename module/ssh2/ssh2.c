@@ -27,6 +27,7 @@
 
 #include "cachefile.h"
 #include "carve.h"
+#include "conf.h"
 #include "fmap.h"
 #include "hostspec.h"
 #include "keyfile.h"
@@ -38,8 +39,6 @@
 #include "storepath.h"
 #include "trust.h"
 
-#define SSH2_USER_DEFAULT "~/.ssh2/hostkeys"
-#define SSH2_SYSTEM_DEFAULT "/etc/ssh2/hostkeys"
 /* A directory with fewer names than this is listed at every lookup that
  * needs its counts: that costs about what reading a summary does, and
  * saves a cache file per small store. */
@@ -776,13 +775,11 @@ ssh2_check(void *state)
  * (prefixed with root for the system directory). */
 static int
 ssh2_dir_setup(const struct shk_module_env *env, const struct shk_log *log, const char *key,
-	       const char *def, int is_system, struct ssh2_dir *d)
+	       int is_system, struct ssh2_dir *d)
 {
-	const char *v = env->conf_get != NULL ? env->conf_get(env, key) : NULL;
+	const char *v = shk_conf_module_get(env, key);
 	int r;
 
-	if (v == NULL)
-		v = def;
 	d->path = NULL;
 	d->stop_dir = NULL;
 	if (v[0] == '\0') {
@@ -865,11 +862,9 @@ ssh2_open(const struct shk_module_env *env, void **state)
 		return SHK_ERR_NOMEM;
 	st->env = env;
 	ssh2_log_init(&lc, &log, env);
-	if ((r = ssh2_dir_setup(env, &log, "user_hostkeys_dir", SSH2_USER_DEFAULT, 0,
-				&st->dirs[0])) != SHK_OK)
+	if ((r = ssh2_dir_setup(env, &log, "user_hostkeys_dir", 0, &st->dirs[0])) != SHK_OK)
 		goto out;
-	if ((r = ssh2_dir_setup(env, &log, "system_hostkeys_dir", SSH2_SYSTEM_DEFAULT, 1,
-				&st->dirs[1])) != SHK_OK)
+	if ((r = ssh2_dir_setup(env, &log, "system_hostkeys_dir", 1, &st->dirs[1])) != SHK_OK)
 		goto out;
 	if ((r = ssh2_summary_setup(st)) != SHK_OK)
 		goto out;
