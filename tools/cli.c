@@ -180,7 +180,8 @@ cli_ctx(struct cli *cli)
 	return cli->ctx;
 }
 
-unsigned int
+/* A port number (1..65535); 0 on error. */
+static unsigned int
 cli_parse_port(const char *s)
 {
 	char *end;
@@ -193,6 +194,18 @@ cli_parse_port(const char *s)
 	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
 		return 0;
 	return (unsigned int)v;
+}
+
+int
+cli_opt_port(const char *cmd, const char *arg, unsigned int *port)
+{
+	if ((*port = cli_parse_port(arg)) != 0)
+		return 0;
+	if (cmd != NULL)
+		cli_error("%s: bad port \"%s\"", cmd, SHK_ESC(arg));
+	else
+		cli_error("bad port \"%s\"", SHK_ESC(arg));
+	return -1;
 }
 
 int

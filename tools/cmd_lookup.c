@@ -79,10 +79,8 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 	while ((c = getopt(argc, argv, allow_k ? "p:t:K:" : "p:t:")) != -1) {
 		switch (c) {
 		case 'p':
-			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", SHK_ESC(optarg));
+			if (cli_opt_port(NULL, optarg, &o->port) != 0)
 				return -1;
-			}
 			break;
 		case 't':
 			/* ssh passes NONE when it has no key yet (the ORDER call). */

@@ -365,10 +365,8 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:t:T:in", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", SHK_ESC(optarg));
+			if (cli_opt_port(NULL, optarg, &port) != 0)
 				return CLI_EXIT_ERROR;
-			}
 			break;
 		case 't':
 			if (parse_types(&sc, optarg) != 0)
