@@ -280,7 +280,9 @@ SHK_API int shk_lookup_source(struct shk_ctx *ctx, const char *source, const cha
 /*
  * Lint every configured store: bad lines, unreadable or untrusted files,
  * unresolvable Tectia hashed files, each logged with file:line.
- * *nproblems gets the count.
+ * *nproblems gets the count. Problems with nsswitch.conf and
+ * sshhostkeys.conf are counted too; they were logged when the context
+ * read those files, and are not logged again.
  */
 SHK_API int shk_check(struct shk_ctx *ctx, unsigned long *nproblems);
 

@@ -57,10 +57,13 @@ cli_error(const char *fmt, ...)
 }
 
 /*
- * Whether this text was printed already (and remember it if not). The
- * library logs some problems again where they matter (check lints the
- * configuration the context logged when it opened), and one command is a
- * single run: say each thing once. FNV-1a hashes of the first texts.
+ * Whether this text was printed already (and remember it if not). One
+ * command is one run, and sshhostkeys(1) promises each message at most
+ * once per run; the library logs per call, and a command may walk the
+ * same store more than once: known-hosts looks up and then verifies, and
+ * a module whose answer outgrows the buffer is asked again with a larger
+ * one, each time warning about the same bad line. FNV-1a hashes of the
+ * first texts.
  */
 static int
 cli_log_seen(const char *text)

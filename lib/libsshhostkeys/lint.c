@@ -5,49 +5,23 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "context.h"
-#include "fmap.h"
 #include "privfs.h"
 
-/* Problems in the two configuration files, logged again for check: an
- * unreadable or untrusted file is one problem, as is each bad line. */
+/*
+ * Problems in the two configuration files: an unusable or untrusted file
+ * is one problem, as is each bad line. The context logged them when it
+ * read the files (sshhostkeys.conf at open, nsswitch.conf at open and
+ * whenever it changes, which getting the order here notices): they are
+ * counted, not logged a second time. The order comes back in *order.
+ */
 static unsigned long
-check_config_files(struct shk_ctx *ctx)
+check_config_files(struct shk_ctx *ctx, struct shk_nss_config *order)
 {
-	struct shk_nss_config scratch;
-	struct shk_conf *conf = NULL;
-	struct shk_fmap map;
-	struct shk_error err;
-	unsigned long n = 0;
-	int r;
+	char why[sizeof(ctx->nss_why)];
 
-	memset(&err, 0, sizeof(err));
-	if ((r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN, SHK_CTX_NSS_INSTEAD, &map,
-				    &err)) == SHK_OK) {
-		r = shk_nss_parse_file(map.data, map.len, &scratch, &err);
-		shk_fmap_close(&map);
-		if (r == SHK_ERR_PARSE) {
-			shk_log_error(&ctx->log, SHK_LOG_WARN, ctx->nss_path, &err);
-			n++;
-		}
-	} else if (r != SHK_ERR_NOTFOUND) {
-		n++;
-	}
-	if ((r = shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD,
-				    &map, &err)) == SHK_OK) {
-		if (shk_conf_new(&conf) == SHK_OK) {
-			r = shk_conf_parse(conf, map.data, map.len, ctx->conf_path, &ctx->log);
-			if (r > 0)
-				n += (unsigned long)r;
-			shk_conf_free(conf);
-		}
-		shk_fmap_close(&map);
-	} else if (r != SHK_ERR_NOTFOUND) {
-		n++;
-	}
-	return n;
+	shk_ctx_order_why(ctx, order, NULL, why, sizeof(why));
+	return ctx->conf_problems + (why[0] != '\0');
 }
 
 static int
@@ -59,8 +33,7 @@ check_impl(struct shk_ctx *ctx, unsigned long *nproblems)
 	size_t i;
 	int r;
 
-	*nproblems = check_config_files(ctx);
-	shk_ctx_order(ctx, &order, NULL);
+	*nproblems = check_config_files(ctx, &order);
 	for (i = 0; i < order.nsources; i++) {
 		why = NULL;
 		if ((lm = shk_ctx_module(ctx, order.src[i].name, &why)) == NULL) {
