@@ -189,6 +189,11 @@ struct shk_hostkey {
 struct shk_keylist {
 	size_t count;
 	struct shk_hostkey *keys;
+	/* The name known_hosts lists the host under on the port asked about,
+	 * as the lookup matched it: the canonical host (see shk_host_parse)
+	 * for port 22, "[host]:port" otherwise. Set in every list the library
+	 * hands out, empty or not; lives as long as the list. */
+	const char *kh_name;
 };
 
 /*

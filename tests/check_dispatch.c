@@ -103,6 +103,46 @@ START_TEST(test_success_returns_by_default)
 }
 END_TEST
 
+/* Every list says the known_hosts name it was looked up under, found or
+ * not, so a caller prints lines under the name without building it. */
+START_TEST(test_keylist_kh_name)
+{
+	struct shk_ctx *ctx = open_ctx("testa");
+	struct shk_verification *v;
+	struct shk_keylist *kl;
+	struct shk_key *key;
+	int st;
+
+	tu_write(root, "scripted/testa", "status SUCCESS\nkey " KEY_A "\n");
+	ck_assert_int_eq(shk_lookup(ctx, "Host.Example", 0, NULL, &kl), SHK_OK);
+	ck_assert_str_eq(kl->kh_name, "host.example");
+	shk_keylist_free(kl);
+	ck_assert_int_eq(shk_lookup(ctx, "[HOST.example]:2222", 0, NULL, &kl), SHK_OK);
+	ck_assert_str_eq(kl->kh_name, "[host.example]:2222");
+	shk_keylist_free(kl);
+	ck_assert_int_eq(shk_lookup(ctx, "host.example#22", 0, NULL, &kl), SHK_OK);
+	ck_assert_str_eq(kl->kh_name, "host.example");
+	shk_keylist_free(kl);
+	ck_assert_int_eq(shk_lookup_source(ctx, "testa", "h", 2200, NULL, &kl, &st), SHK_OK);
+	ck_assert_str_eq(kl->kh_name, "[h]:2200");
+	shk_keylist_free(kl);
+	tu_write(root, "scripted/testa", "status NOTFOUND\n");
+	ck_assert_int_eq(shk_lookup(ctx, "h", 2222, NULL, &kl), SHK_ERR_NOTFOUND);
+	ck_assert_uint_eq(kl->count, 0);
+	ck_assert_str_eq(kl->kh_name, "[h]:2222");
+	shk_keylist_free(kl);
+	ck_assert_int_eq(shk_key_parse(KEY_A, strlen(KEY_A), &key), SHK_OK);
+	ck_assert_int_eq(shk_verify(ctx, "::1", 22, key, &v), SHK_OK);
+	ck_assert_str_eq(v->known.kh_name, "::1");
+	shk_verification_free(v);
+	ck_assert_int_eq(shk_verify(ctx, "::1", 2222, key, &v), SHK_OK);
+	ck_assert_str_eq(v->known.kh_name, "[::1]:2222");
+	shk_verification_free(v);
+	shk_key_free(key);
+	shk_ctx_close(ctx);
+}
+END_TEST
+
 START_TEST(test_success_continue_merges)
 {
 	struct shk_ctx *ctx = open_ctx("testa [SUCCESS=continue] testb");
@@ -676,6 +716,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_success_returns_by_default);
+	tcase_add_test(tc, test_keylist_kh_name);
 	tcase_add_test(tc, test_success_continue_merges);
 	tcase_add_test(tc, test_notfound_continues_and_can_return);
 	tcase_add_test(tc, test_negated_action);

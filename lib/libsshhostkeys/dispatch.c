@@ -32,11 +32,13 @@ struct collect {
 struct keylist_priv {
 	struct shk_keylist pub; /* first: freed through the public pointer */
 	struct collect c;
+	char kh_name[SHK_KH_NAME_MAX];
 };
 
 struct verification_priv {
 	struct shk_verification pub; /* first */
 	struct collect c;
+	char kh_name[SHK_KH_NAME_MAX];
 };
 
 static void
@@ -300,6 +302,8 @@ lookup_impl(struct shk_ctx *ctx, const char *host, unsigned int port, const char
 	collect_drop_fallback(&kl->c);
 	kl->pub.count = kl->c.n;
 	kl->pub.keys = kl->c.keys;
+	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
+	kl->pub.kh_name = kl->kh_name;
 	*out = &kl->pub;
 	return keylist_presentable(&kl->pub) > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
@@ -570,6 +574,8 @@ verify_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 	keep_weighed(v);
 	v->pub.known.count = v->c.n;
 	v->pub.known.keys = v->c.keys;
+	memcpy(v->kh_name, khbuf, strlen(khbuf) + 1);
+	v->pub.known.kh_name = v->kh_name;
 	*out = &v->pub;
 	return SHK_OK;
 }
@@ -635,6 +641,8 @@ lookup_source_impl(struct shk_ctx *ctx, const char *source, const char *host,
 	}
 	kl->pub.count = kl->c.n;
 	kl->pub.keys = kl->c.keys;
+	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
+	kl->pub.kh_name = kl->kh_name;
 	*out = &kl->pub;
 	return lm == NULL ? SHK_ERR_MODULE : SHK_OK;
 }
