@@ -605,14 +605,7 @@ START_TEST(test_check_counts_conf_problems_once)
 
 	/* SYSCONFDIR may be deep (make distcheck): create every level. */
 	snprintf(path, sizeof(path), "%s%s", root, SYSCONFDIR);
-	for (char *p = path + strlen(root) + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		(void)mkdir(path, 0755);
-		*p = '/';
-	}
-	(void)mkdir(path, 0755);
+	tu_mkdirs(path, 0755);
 	snprintf(path, sizeof(path), "%s%s/sshhostkeys.conf", root, SYSCONFDIR);
 	tu_write(NULL, path, "no_such_key = 1\nother_bad_key = 2\n");
 	ctx = open_ctx("testa");
