@@ -189,6 +189,11 @@ struct shk_hostkey {
 struct shk_keylist {
 	size_t count;
 	struct shk_hostkey *keys;
+	/* The name known_hosts lists the host under on the port asked about,
+	 * as the lookup matched it: the canonical host (see shk_host_parse)
+	 * for port 22, "[host]:port" otherwise. Set in every list the library
+	 * hands out, empty or not; lives as long as the list. */
+	const char *kh_name;
 };
 
 /*
@@ -280,7 +285,9 @@ SHK_API int shk_lookup_source(struct shk_ctx *ctx, const char *source, const cha
 /*
  * Lint every configured store: bad lines, unreadable or untrusted files,
  * unresolvable Tectia hashed files, each logged with file:line.
- * *nproblems gets the count.
+ * *nproblems gets the count. Problems with nsswitch.conf and
+ * sshhostkeys.conf are counted too; they were logged when the context
+ * read those files, and are not logged again.
  */
 SHK_API int shk_check(struct shk_ctx *ctx, unsigned long *nproblems);
 

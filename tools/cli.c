@@ -57,10 +57,13 @@ cli_error(const char *fmt, ...)
 }
 
 /*
- * Whether this text was printed already (and remember it if not). The
- * library logs some problems again where they matter (check lints the
- * configuration the context logged when it opened), and one command is a
- * single run: say each thing once. FNV-1a hashes of the first texts.
+ * Whether this text was printed already (and remember it if not). One
+ * command is one run, and sshhostkeys(1) promises each message at most
+ * once per run; the library logs per call, and a command may walk the
+ * same store more than once: known-hosts looks up and then verifies, and
+ * a module whose answer outgrows the buffer is asked again with a larger
+ * one, each time warning about the same bad line. FNV-1a hashes of the
+ * first texts.
  */
 static int
 cli_log_seen(const char *text)
@@ -180,7 +183,8 @@ cli_ctx(struct cli *cli)
 	return cli->ctx;
 }
 
-unsigned int
+/* A port number (1..65535); 0 on error. */
+static unsigned int
 cli_parse_port(const char *s)
 {
 	char *end;
@@ -193,6 +197,18 @@ cli_parse_port(const char *s)
 	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
 		return 0;
 	return (unsigned int)v;
+}
+
+int
+cli_opt_port(const char *cmd, const char *arg, unsigned int *port)
+{
+	if ((*port = cli_parse_port(arg)) != 0)
+		return 0;
+	if (cmd != NULL)
+		cli_error("%s: bad port \"%s\"", cmd, SHK_ESC(arg));
+	else
+		cli_error("bad port \"%s\"", SHK_ESC(arg));
+	return -1;
 }
 
 int

@@ -42,8 +42,11 @@ void cli_log(void *arg, const struct shk_diag *d);
 /* Print "sshhostkeys: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parse a port number (1..65535); 0 on error. */
-unsigned int cli_parse_port(const char *s);
+/*
+ * The -p PORT option of every command: a number 1..65535 into *port, or
+ * "bad port "ARG"" printed (after "CMD: " when cmd is not NULL) and -1.
+ */
+int cli_opt_port(const char *cmd, const char *arg, unsigned int *port);
 
 /*
  * Read a key given on the command line: a file name, "-" for standard

@@ -79,10 +79,8 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 	while ((c = getopt(argc, argv, allow_k ? "p:t:K:" : "p:t:")) != -1) {
 		switch (c) {
 		case 'p':
-			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", SHK_ESC(optarg));
+			if (cli_opt_port(NULL, optarg, &o->port) != 0)
 				return -1;
-			}
 			break;
 		case 't':
 			/* ssh passes NONE when it has no key yet (the ORDER call). */
@@ -107,7 +105,7 @@ parse_lookup_opts(int argc, char **argv, int allow_k, struct lookup_opts *o)
 int
 cmd_lookup(struct cli *cli, int argc, char **argv)
 {
-	char name[SHK_KH_NAME_MAX], host[SHK_HOST_MAX + 1];
+	char host[SHK_HOST_MAX + 1];
 	struct shk_keylist *kl = NULL;
 	struct shk_error err;
 	struct lookup_opts o;
@@ -117,20 +115,21 @@ cmd_lookup(struct cli *cli, int argc, char **argv)
 
 	if (parse_lookup_opts(argc, argv, 0, &o) != 0)
 		return CLI_EXIT_ERROR;
+	/* A bad name is a usage error, said with its reason before the
+	 * context opens; the name to print comes with the answer. */
 	memset(&err, 0, sizeof(err));
 	if (shk_hostspec_parse(o.host, o.port, host, sizeof(host), &port, &err) != SHK_OK) {
 		cli_error("bad host \"%s\": %s", SHK_ESC(o.host), err.msg);
 		return CLI_EXIT_ERROR;
 	}
-	if (shk_host_kh_name(host, port, name, sizeof(name)) != SHK_OK ||
-	    (ctx = cli_ctx(cli)) == NULL)
+	if ((ctx = cli_ctx(cli)) == NULL)
 		goto out;
 	r = shk_lookup(ctx, host, port, o.type, &kl);
 	if (r != SHK_OK && r != SHK_ERR_NOTFOUND) {
 		cli_error("lookup of %s failed: %s", SHK_ESC(o.host), shk_strerror(r));
 		goto out;
 	}
-	if (print_keylist(name, kl, cli->verbose) != 0)
+	if (print_keylist(kl->kh_name, kl, cli->verbose) != 0)
 		goto out;
 	/* Revocations alone do not make a host known. */
 	rc = r == SHK_OK ? 0 : 1;

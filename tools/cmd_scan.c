@@ -338,8 +338,18 @@ store_host(struct cli *cli, struct shk_ctx *ctx, const struct scan_host *h,
 	return 0;
 }
 
-int
-cmd_scan(struct cli *cli, int argc, char **argv)
+/* What the command line asks besides the hosts and key types. */
+struct scan_opts {
+	enum shk_store_scope scope;
+	enum shk_store_format format;
+	unsigned int port; /* -p, 0 when absent */
+	int dry, with_ips;
+};
+
+/* Parse the options into o and sc (key types, timeout); -1 after saying
+ * why. On success argv[optind] is the first host. */
+static int
+scan_getopt(struct scan *sc, struct scan_opts *o, int argc, char **argv)
 {
 	enum { OPT_STORE = 256, OPT_FORMAT };
 	static const struct option opts[] = {
@@ -347,69 +357,102 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{NULL, 0, NULL, 0},
 	};
-	pthread_t threads[SCAN_MAX_THREADS];
-	enum shk_store_scope scope = SHK_STORE_USER;
-	enum shk_store_format format = SHK_FORMAT_DEFAULT;
-	struct shk_ctx *ctx = NULL;
-	struct scan sc;
-	unsigned int port = 0;
-	size_t i, j, nthreads = 0;
-	char *end, canon[SHK_HOST_MAX + 1];
-	struct shk_error err;
-	int c, dry = 0, with_ips = 0, failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
+	char *end;
+	int c;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.timeout = SCAN_DEFAULT_TIMEOUT;
-	if (parse_types(&sc, "rsa,ecdsa,ed25519") != 0)
-		return CLI_EXIT_ERROR;
 	while ((c = getopt_long(argc, argv, "p:t:T:in", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", SHK_ESC(optarg));
-				return CLI_EXIT_ERROR;
-			}
+			if (cli_opt_port(NULL, optarg, &o->port) != 0)
+				return -1;
 			break;
 		case 't':
-			if (parse_types(&sc, optarg) != 0)
-				return CLI_EXIT_ERROR;
+			if (parse_types(sc, optarg) != 0)
+				return -1;
 			break;
 		case 'T':
 			errno = 0;
-			sc.timeout = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || sc.timeout < 1 ||
-			    sc.timeout > 3600) {
+			sc->timeout = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || sc->timeout < 1 ||
+			    sc->timeout > 3600) {
 				cli_error("bad timeout \"%s\" (1 to 3600 seconds)", SHK_ESC(optarg));
-				return CLI_EXIT_ERROR;
+				return -1;
 			}
 			break;
 		case 'i':
-			with_ips = 1;
+			o->with_ips = 1;
 			break;
 		case 'n':
-			dry = 1;
+			o->dry = 1;
 			break;
 		case OPT_STORE:
-			if (cli_parse_scope(optarg, &scope) != 0) {
+			if (cli_parse_scope(optarg, &o->scope) != 0) {
 				cli_error("bad --store \"%s\" (user or system)", SHK_ESC(optarg));
-				return CLI_EXIT_ERROR;
+				return -1;
 			}
 			break;
 		case OPT_FORMAT:
-			if (cli_parse_format(optarg, &format) != 0) {
+			if (cli_parse_format(optarg, &o->format) != 0) {
 				cli_error("bad --format \"%s\" (plain or hashed)", SHK_ESC(optarg));
-				return CLI_EXIT_ERROR;
+				return -1;
 			}
 			break;
 		default:
-			return CLI_EXIT_ERROR;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		cli_error("usage: scan [-p PORT] [-t TYPES] [-T TIMEOUT] [-i] [-n] "
 			  "[--store user|system] [--format plain|hashed] HOST[#PORT]...");
-		return CLI_EXIT_ERROR;
+		return -1;
 	}
+	return 0;
+}
+
+/* Scan every host of sc on a bounded pool of threads (or here, when no
+ * thread can be started). */
+static void
+scan_run(struct scan *sc)
+{
+	pthread_t threads[SCAN_MAX_THREADS];
+	size_t i, j, nthreads;
+
+	pthread_mutex_init(&sc->lock, NULL);
+	sc->progress = isatty(STDERR_FILENO) && sc->nhosts > 1;
+	nthreads = sc->nhosts < SCAN_MAX_THREADS ? sc->nhosts : SCAN_MAX_THREADS;
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&threads[i], NULL, scan_worker, sc) != 0)
+			break;
+	if (i == 0) {
+		/* No thread at all: scan here, one host after the other. */
+		scan_worker(sc);
+	}
+	for (j = 0; j < i; j++)
+		pthread_join(threads[j], NULL);
+	progress(sc, 1);
+	pthread_mutex_destroy(&sc->lock);
+}
+
+int
+cmd_scan(struct cli *cli, int argc, char **argv)
+{
+	struct scan_opts o;
+	struct shk_ctx *ctx = NULL;
+	struct scan sc;
+	size_t i, j;
+	char canon[SHK_HOST_MAX + 1];
+	struct shk_error err;
+	int failed = 0, rc = CLI_EXIT_ERROR, inited = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&o, 0, sizeof(o));
+	o.scope = SHK_STORE_USER;
+	o.format = SHK_FORMAT_DEFAULT;
+	sc.timeout = SCAN_DEFAULT_TIMEOUT;
+	if (parse_types(&sc, "rsa,ecdsa,ed25519") != 0)
+		return CLI_EXIT_ERROR;
+	if (scan_getopt(&sc, &o, argc, argv) != 0)
+		return CLI_EXIT_ERROR;
 	sc.nhosts = (size_t)(argc - optind);
 	if ((sc.hosts = calloc(sc.nhosts, sizeof(*sc.hosts))) == NULL) {
 		cli_error("out of memory");
@@ -420,7 +463,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < sc.nhosts; i++) {
 		sc.hosts[i].spec = argv[optind + (int)i];
 		memset(&err, 0, sizeof(err));
-		if (shk_hostspec_parse(sc.hosts[i].spec, port, canon, sizeof(canon),
+		if (shk_hostspec_parse(sc.hosts[i].spec, o.port, canon, sizeof(canon),
 				       &sc.hosts[i].port, &err) != SHK_OK) {
 			cli_error("bad host \"%s\": %s", SHK_ESC(sc.hosts[i].spec), err.msg);
 			goto out;
@@ -432,7 +475,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		if (sc.hosts[i].port == 0)
 			sc.hosts[i].port = 22;
 	}
-	if (!dry && (ctx = cli_ctx(cli)) == NULL)
+	if (!o.dry && (ctx = cli_ctx(cli)) == NULL)
 		goto out;
 
 	if (ssh_init() != SSH_OK) {
@@ -440,20 +483,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	inited = 1;
-	pthread_mutex_init(&sc.lock, NULL);
-	sc.progress = isatty(STDERR_FILENO) && sc.nhosts > 1;
-	nthreads = sc.nhosts < SCAN_MAX_THREADS ? sc.nhosts : SCAN_MAX_THREADS;
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&threads[i], NULL, scan_worker, &sc) != 0)
-			break;
-	if (i == 0) {
-		/* No thread at all: scan here, one host after the other. */
-		scan_worker(&sc);
-	}
-	for (j = 0; j < i; j++)
-		pthread_join(threads[j], NULL);
-	progress(&sc, 1);
-	pthread_mutex_destroy(&sc.lock);
+	scan_run(&sc);
 
 	/* Results in the order the hosts were given. */
 	for (i = 0; i < sc.nhosts; i++) {
@@ -468,7 +498,7 @@ cmd_scan(struct cli *cli, int argc, char **argv)
 		if (h->banner != NULL && cli->verbose > 0)
 			fprintf(stderr, "# %s:%u %s\n", h->host, h->port, SHK_ESC(h->banner));
 		print_host(h);
-		if (!dry && store_host(cli, ctx, h, scope, format, with_ips) != 0)
+		if (!o.dry && store_host(cli, ctx, h, o.scope, o.format, o.with_ips) != 0)
 			failed = 1;
 	}
 	rc = failed ? 1 : 0;

@@ -57,10 +57,8 @@ store_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	while ((c = getopt_long(argc, argv, shortopts, store_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((o->port = cli_parse_port(optarg)) == 0) {
-				cli_error("%s: bad port \"%s\"", argv[0], SHK_ESC(optarg));
+			if (cli_opt_port(argv[0], optarg, &o->port) != 0)
 				return -1;
-			}
 			break;
 		case OPT_STORE:
 			if (strcmp(optarg, "user") == 0)

@@ -168,10 +168,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((port = cli_parse_port(optarg)) == 0) {
-				cli_error("bad port \"%s\"", SHK_ESC(optarg));
+			if (cli_opt_port(NULL, optarg, &port) != 0)
 				return CLI_EXIT_ERROR;
-			}
 			break;
 		case OPT_POLICY:
 			if (parse_policy(optarg, &pp.policy) != 0) {

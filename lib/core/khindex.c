@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,74 +14,18 @@
 #include "cachefile.h"
 #include "crypto.h"
 #include "khindex.h"
+#include "khindex_priv.h"
 #include "knownhosts.h"
 
-#define KHX_MAGIC "SHKKHX\r\n"
-#define KHX_VERSION 2
-#define KHX_BYTEORDER 0x01020304u
 /* OpenSSH's limits for a hashed field (hostfile.c: extract_salt). */
 #define SALT_B64_MAX 1024
 #define HASH_B64_LEN 28
 /* match.c gives up on a sub-pattern this long; such lines go to the
  * always list rather than into the name table. */
 #define SUBPATTERN_MAX 1024
-/* Below this many hashed lines a second thread costs more than it saves. */
-#define THREAD_MIN_HASHED 16384
-#define MAX_THREADS 8
-/* The unit of lazy verification: each block of everything after the
- * block sums has its own checksum, checked when a lookup first reads it. */
-#define KHX_BLOCK 4096
 /* The index may not outgrow the file by more than this (shk_khx_bound):
  * room for the index of a small file indexed with SSHHOSTKEYS_KH_INDEX=force. */
 #define KHX_BOUND_SLACK (1024 * 1024)
-
-struct khx_hdr {
-	char magic[8];
-	uint32_t version;
-	uint32_t byteorder;
-	uint64_t dev, ino, size;
-	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-	uint32_t nrec, nbuckets, nnames, nalways, nhashed, nblocks;
-	uint64_t total;	   /* bytes in the whole index file */
-	uint64_t checksum; /* over the header (this field zero) and the block sums */
-};
-
-struct khx_rec {
-	uint64_t off;
-	uint32_t len;
-	uint32_t lineno;
-};
-
-struct khx_name {
-	uint32_t hash;
-	uint32_t rec;
-};
-
-struct khx_hashed {
-	uint32_t rec;
-	uint32_t inner[5];
-	uint32_t outer[5];
-	unsigned char want[SHK_SHA1_LEN];
-};
-
-struct shk_khx {
-	unsigned char *img; /* the whole index file */
-	size_t imglen;
-	int mapped;
-	/* Built here rather than read from disk: nothing to verify. */
-	int trusted;
-	const struct khx_hdr *h;
-	const uint64_t *sums; /* nblocks, of the data after them */
-	size_t base;	      /* where the first block starts */
-	/* Blocks whose checksum matched, one bit each; set with atomics, as
-	 * threads may share x (a race only checks a block twice). */
-	uint64_t *verified;
-	const struct khx_rec *rec;
-	const uint32_t *bucket; /* nbuckets + 1 */
-	const struct khx_name *names;
-	const uint32_t *always;
-	const struct khx_hashed *hashed;
-};
 
 /* ---- checksum ---------------------------------------------------------- */
 
@@ -171,12 +114,7 @@ khx_point(struct shk_khx *x, const struct khx_layout *lo)
 	x->hashed = (const struct khx_hashed *)(void *)(x->img + lo->hashed);
 }
 
-/*
- * Before a lookup reads n bytes at p (inside x's sections), check the
- * sums of the blocks they lie in, once per block and index. An index
- * built here needs none.
- */
-static int
+int
 khx_need(const struct shk_khx *x, const void *p, size_t n, struct shk_error *err)
 {
 	size_t off = (size_t)((const unsigned char *)p - x->img), k, last, start, len;
@@ -200,8 +138,8 @@ khx_need(const struct shk_khx *x, const void *p, size_t n, struct shk_error *err
 	return SHK_OK;
 }
 
-static uint32_t
-name_hash(const char *s, size_t len)
+uint32_t
+khx_name_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -285,7 +223,7 @@ add_name(struct builder *b, const char *s, size_t len, uint32_t rec)
 		b->names = nn;
 		b->namecap = cap;
 	}
-	b->names[b->nnames].hash = name_hash(s, len);
+	b->names[b->nnames].hash = khx_name_hash(s, len);
 	b->names[b->nnames].rec = rec;
 	b->nnames++;
 	return SHK_OK;
@@ -710,235 +648,3 @@ shk_khx_save(const struct shk_khx *x, const char *dir, uid_t euid, struct shk_er
 	return shk_cache_write(dir, name, x->img, x->imglen, euid, err);
 }
 
-/* ---- queries ----------------------------------------------------------- */
-
-struct recvec {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int
-recvec_add(struct recvec *rv, uint32_t rec)
-{
-	uint32_t *nv;
-	size_t cap;
-
-	if (rv->n == rv->cap) {
-		cap = rv->cap < 16 ? 16 : rv->cap * 2;
-		if ((nv = realloc(rv->v, cap * sizeof(*nv))) == NULL)
-			return SHK_ERR_NOMEM;
-		rv->v = nv;
-		rv->cap = cap;
-	}
-	rv->v[rv->n++] = rec;
-	return SHK_OK;
-}
-
-struct hwork {
-	const struct shk_khx *x;
-	const struct shk_crypto *crypto; /* loaded when there are hashed entries */
-	const char *name, *name2;
-	size_t namelen, name2len, from, to;
-	struct recvec out;
-	struct shk_error err;
-	int r;
-};
-
-static int
-hashed_match(struct hwork *w, const struct khx_hashed *e)
-{
-	if (e->rec >= w->x->h->nrec)
-		return shk_error_set(&w->err, SHK_ERR_PARSE, 0, "hashed entry out of range");
-	return recvec_add(&w->out, e->rec);
-}
-
-static void *
-hashed_range(void *arg)
-{
-	struct hwork *w = arg;
-	const struct khx_hashed *e;
-	struct shk_hmac_sha1_pre pre;
-	unsigned char mac[SHK_SHA1_LEN];
-	size_t i;
-
-	if (w->from < w->to)
-		w->r = khx_need(w->x, &w->x->hashed[w->from],
-				(w->to - w->from) * sizeof(*w->x->hashed), &w->err);
-	for (i = w->from; i < w->to && w->r == SHK_OK; i++) {
-		e = &w->x->hashed[i];
-		memcpy(pre.inner, e->inner, sizeof(pre.inner));
-		memcpy(pre.outer, e->outer, sizeof(pre.outer));
-		shk_hmac_sha1_fin_with(w->crypto, &pre, w->name, w->namelen, mac);
-		if (memcmp(mac, e->want, sizeof(mac)) == 0) {
-			w->r = hashed_match(w, e);
-			continue;
-		}
-		if (w->name2 != NULL) {
-			shk_hmac_sha1_fin_with(w->crypto, &pre, w->name2, w->name2len, mac);
-			if (memcmp(mac, e->want, sizeof(mac)) == 0)
-				w->r = hashed_match(w, e);
-		}
-	}
-	return NULL;
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-add_named(const struct shk_khx *x, const char *name, size_t len, struct recvec *rv,
-	  struct shk_error *err)
-{
-	uint32_t h = name_hash(name, len), b = h & (x->h->nbuckets - 1), i, lo, hi;
-	int r;
-
-	if ((r = khx_need(x, &x->bucket[b], 2 * sizeof(*x->bucket), err)) != SHK_OK)
-		return r;
-	lo = x->bucket[b];
-	hi = x->bucket[b + 1];
-	if (lo > hi || hi > x->h->nnames)
-		return shk_error_set(err, SHK_ERR_PARSE, 0, "bucket %u out of range", b);
-	if ((r = khx_need(x, &x->names[lo], (hi - lo) * sizeof(*x->names), err)) != SHK_OK)
-		return r;
-	for (i = lo; i < hi; i++) {
-		if (x->names[i].hash != h)
-			continue;
-		if (x->names[i].rec >= x->h->nrec)
-			return shk_error_set(err, SHK_ERR_PARSE, 0, "name %u out of range", i);
-		if ((r = recvec_add(rv, x->names[i].rec)) != SHK_OK)
-			return r;
-	}
-	return SHK_OK;
-}
-
-int
-shk_khx_always(const struct shk_khx *x, const uint32_t **recs, size_t *n,
-	       struct shk_error *err)
-{
-	uint32_t i;
-	int r;
-
-	*recs = NULL;
-	*n = 0;
-	if ((r = khx_need(x, x->always, x->h->nalways * sizeof(*x->always), err)) != SHK_OK)
-		return r;
-	for (i = 0; i < x->h->nalways; i++) {
-		if (x->always[i] >= x->h->nrec)
-			return shk_error_set(err, SHK_ERR_PARSE, 0, "always entry %u out of range",
-					     i);
-	}
-	*recs = x->always;
-	*n = x->h->nalways;
-	return SHK_OK;
-}
-
-int
-shk_khx_candidates(const struct shk_khx *x, const char *name, size_t namelen,
-		   const char *name2, size_t name2len, int nthreads, uint32_t **recs,
-		   size_t *nrecs, struct shk_error *err)
-{
-	struct hwork w[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	int started[MAX_THREADS];
-	const struct shk_crypto *crypto = NULL;
-	struct recvec rv;
-	const uint32_t *always;
-	size_t i, j, nh = x->h->nhashed, chunk, nalways;
-	int t, r = SHK_OK;
-
-	*recs = NULL;
-	*nrecs = 0;
-	memset(&rv, 0, sizeof(rv));
-	memset(w, 0, sizeof(w));
-	memset(started, 0, sizeof(started));
-	if ((r = add_named(x, name, namelen, &rv, err)) != SHK_OK ||
-	    (name2 != NULL && (r = add_named(x, name2, name2len, &rv, err)) != SHK_OK) ||
-	    (r = shk_khx_always(x, &always, &nalways, err)) != SHK_OK)
-		goto out;
-	for (i = 0; i < nalways; i++) {
-		if ((r = recvec_add(&rv, always[i])) != SHK_OK)
-			goto out;
-	}
-	/* Load libcrypto here, once, so that its failure has its message. */
-	if (nh > 0 && (crypto = shk_crypto(err)) == NULL) {
-		r = SHK_ERR_SYSTEM;
-		goto out;
-	}
-	if (nthreads > MAX_THREADS)
-		nthreads = MAX_THREADS;
-	if (nthreads < 1 || nh < THREAD_MIN_HASHED)
-		nthreads = 1;
-	chunk = (nh + (size_t)nthreads - 1) / (size_t)nthreads;
-	for (t = 0; t < nthreads; t++) {
-		w[t].x = x;
-		w[t].crypto = crypto;
-		w[t].name = name;
-		w[t].namelen = namelen;
-		w[t].name2 = name2;
-		w[t].name2len = name2len;
-		w[t].from = (size_t)t * chunk < nh ? (size_t)t * chunk : nh;
-		w[t].to = w[t].from + chunk < nh ? w[t].from + chunk : nh;
-	}
-	/* The calling thread takes the first range; a thread that cannot be
-	 * started has its range done here too. */
-	for (t = 1; t < nthreads; t++)
-		started[t] = pthread_create(&tid[t], NULL, hashed_range, &w[t]) == 0;
-	hashed_range(&w[0]);
-	for (t = 1; t < nthreads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			hashed_range(&w[t]);
-	}
-	for (t = 0; t < nthreads; t++) {
-		if (w[t].r != SHK_OK && r == SHK_OK) {
-			r = w[t].r;
-			if (err != NULL)
-				*err = w[t].err;
-		}
-		for (i = 0; i < w[t].out.n && r == SHK_OK; i++)
-			r = recvec_add(&rv, w[t].out.v[i]);
-	}
-	if (r != SHK_OK)
-		goto out;
-	if (rv.n > 1)
-		qsort(rv.v, rv.n, sizeof(*rv.v), cmp_u32);
-	for (i = j = 0; i < rv.n; i++) {
-		if (j == 0 || rv.v[j - 1] != rv.v[i])
-			rv.v[j++] = rv.v[i];
-	}
-	*recs = rv.v;
-	*nrecs = j;
-	rv.v = NULL;
-out:
-	for (t = 0; t < MAX_THREADS; t++)
-		free(w[t].out.v);
-	free(rv.v);
-	return r;
-}
-
-int
-shk_khx_line(const struct shk_khx *x, uint32_t rec, const char *data, size_t len,
-	     const char **line, size_t *linelen, unsigned long *lineno)
-{
-	const struct khx_rec *r;
-
-	if (rec >= x->h->nrec)
-		return SHK_ERR_RANGE;
-	r = &x->rec[rec];
-	if (khx_need(x, r, sizeof(*r), NULL) != SHK_OK)
-		return SHK_ERR_PARSE;
-	/* Checked against the mapping in hand, which is what is about to
-	 * be read (the index was built for a file of this size). */
-	if (r->off > len || r->len > len - r->off)
-		return SHK_ERR_RANGE;
-	*line = data + r->off;
-	*linelen = r->len;
-	*lineno = r->lineno;
-	return SHK_OK;
-}

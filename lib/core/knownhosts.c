@@ -6,7 +6,6 @@
 #include "base64.h"
 #include "digest.h"
 #include "key.h"
-#include "khindex.h"
 #include "knownhosts.h"
 #include "match.h"
 #include "shk.h"

@@ -270,12 +270,16 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 		goto fail;
 	/* An unreadable or untrusted configuration is logged, and the
 	 * defaults apply as if it were absent. */
-	if (shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD, &map,
-			       &err) == SHK_OK) {
+	if ((r = shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD,
+				    &map, &err)) == SHK_OK) {
 		r = shk_conf_parse(ctx->conf, map.data, map.len, ctx->conf_path, &ctx->log);
 		shk_fmap_close(&map);
 		if (r == SHK_ERR_NOMEM)
 			goto fail;
+		if (r > 0)
+			ctx->conf_problems = (unsigned long)r;
+	} else if (r != SHK_ERR_NOTFOUND) {
+		ctx->conf_problems = 1;
 	}
 	ctx_read_order(ctx);
 	*out = ctx;

@@ -37,6 +37,10 @@ struct shk_ctx {
 	uid_t trust_uid;
 	struct shk_log log;
 	struct shk_conf *conf;
+	/* Problems logged reading sshhostkeys.conf at open (an unusable or
+	 * untrusted file is one, as is each bad line): shk_check() counts
+	 * them without logging them again. */
+	unsigned long conf_problems;
 
 	pthread_mutex_t lock;
 	/* What the order was read from, to notice changes. */

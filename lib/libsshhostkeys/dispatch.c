@@ -8,12 +8,10 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "context.h"
-#include "fmap.h"
 #include "hostspec.h"
 #include "key.h"
 #include "privfs.h"
@@ -34,11 +32,13 @@ struct collect {
 struct keylist_priv {
 	struct shk_keylist pub; /* first: freed through the public pointer */
 	struct collect c;
+	char kh_name[SHK_KH_NAME_MAX];
 };
 
 struct verification_priv {
 	struct shk_verification pub; /* first */
 	struct collect c;
+	char kh_name[SHK_KH_NAME_MAX];
 };
 
 static void
@@ -302,6 +302,8 @@ lookup_impl(struct shk_ctx *ctx, const char *host, unsigned int port, const char
 	collect_drop_fallback(&kl->c);
 	kl->pub.count = kl->c.n;
 	kl->pub.keys = kl->c.keys;
+	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
+	kl->pub.kh_name = kl->kh_name;
 	*out = &kl->pub;
 	return keylist_presentable(&kl->pub) > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
@@ -572,6 +574,8 @@ verify_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 	keep_weighed(v);
 	v->pub.known.count = v->c.n;
 	v->pub.known.keys = v->c.keys;
+	memcpy(v->kh_name, khbuf, strlen(khbuf) + 1);
+	v->pub.known.kh_name = v->kh_name;
 	*out = &v->pub;
 	return SHK_OK;
 }
@@ -637,158 +641,10 @@ lookup_source_impl(struct shk_ctx *ctx, const char *source, const char *host,
 	}
 	kl->pub.count = kl->c.n;
 	kl->pub.keys = kl->c.keys;
+	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
+	kl->pub.kh_name = kl->kh_name;
 	*out = &kl->pub;
 	return lm == NULL ? SHK_ERR_MODULE : SHK_OK;
-}
-
-/* Text of the non-default action items of one source. */
-static void
-actions_text(const struct shk_nss_source *src, char *out, size_t cap)
-{
-	struct shk_nss_config one;
-	char buf[256];
-	const char *sp;
-
-	memset(&one, 0, sizeof(one));
-	one.nsources = 1;
-	one.src[0] = *src;
-	out[0] = '\0';
-	if (shk_nss_format(&one, buf, sizeof(buf)) != SHK_OK)
-		return;
-	/* Formatting gives "name [..]": keep what follows the name. */
-	sp = strchr(buf, ' ');
-	snprintf(out, cap, "%s", sp != NULL ? sp + 1 : "");
-}
-
-struct sourcelist_priv {
-	struct shk_sourcelist pub; /* first */
-	struct shk_source_info info[SHK_NSS_MAX_SOURCES];
-	char names[SHK_NSS_MAX_SOURCES][SHK_NSS_NAME_MAX];
-	char states[SHK_NSS_MAX_SOURCES][SHK_ERRMSG_MAX];
-	char actions[SHK_NSS_MAX_SOURCES][128];
-	char *config_file;
-	char config_error[1024];
-};
-
-static int
-sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
-{
-	struct shk_nss_config order;
-	struct sourcelist_priv *sl;
-	struct shk_loaded_module *lm;
-	unsigned long line;
-	const char *why;
-	size_t i;
-
-	*out = NULL;
-	if ((sl = calloc(1, sizeof(*sl))) == NULL)
-		return SHK_ERR_NOMEM;
-	shk_ctx_order_why(ctx, &order, &line, sl->config_error, sizeof(sl->config_error));
-	for (i = 0; i < order.nsources; i++) {
-		why = NULL;
-		lm = shk_ctx_module(ctx, order.src[i].name, &why);
-		snprintf(sl->names[i], sizeof(sl->names[i]), "%s", order.src[i].name);
-		snprintf(sl->states[i], sizeof(sl->states[i]), "%s", why != NULL ? why : "");
-		actions_text(&order.src[i], sl->actions[i], sizeof(sl->actions[i]));
-		sl->info[i].name = sl->names[i];
-		sl->info[i].state = sl->states[i];
-		sl->info[i].actions = sl->actions[i];
-		sl->info[i].ready = lm != NULL;
-		sl->info[i].can_verify = lm != NULL && lm->m->verify != NULL;
-	}
-	sl->pub.count = order.nsources;
-	sl->pub.sources = sl->info;
-	sl->pub.config_line = line;
-	if (sl->config_error[0] != '\0')
-		sl->pub.config_error = sl->config_error;
-	if (line > 0) {
-		if ((sl->config_file = strdup(ctx->nss_path)) == NULL) {
-			free(sl);
-			return SHK_ERR_NOMEM;
-		}
-		sl->pub.config_file = sl->config_file;
-	}
-	*out = &sl->pub;
-	return SHK_OK;
-}
-
-void
-shk_sourcelist_free(struct shk_sourcelist *list)
-{
-	struct sourcelist_priv *sl = (struct sourcelist_priv *)list;
-
-	if (sl == NULL)
-		return;
-	free(sl->config_file);
-	free(sl);
-}
-
-/* Problems in the two configuration files, logged again for check: an
- * unreadable or untrusted file is one problem, as is each bad line. */
-static unsigned long
-check_config_files(struct shk_ctx *ctx)
-{
-	struct shk_nss_config scratch;
-	struct shk_conf *conf = NULL;
-	struct shk_fmap map;
-	struct shk_error err;
-	unsigned long n = 0;
-	int r;
-
-	memset(&err, 0, sizeof(err));
-	if ((r = shk_ctx_map_config(ctx, ctx->nss_path, SHK_LOG_WARN, SHK_CTX_NSS_INSTEAD, &map,
-				    &err)) == SHK_OK) {
-		r = shk_nss_parse_file(map.data, map.len, &scratch, &err);
-		shk_fmap_close(&map);
-		if (r == SHK_ERR_PARSE) {
-			shk_log_error(&ctx->log, SHK_LOG_WARN, ctx->nss_path, &err);
-			n++;
-		}
-	} else if (r != SHK_ERR_NOTFOUND) {
-		n++;
-	}
-	if ((r = shk_ctx_map_config(ctx, ctx->conf_path, SHK_LOG_WARN, SHK_CTX_CONF_INSTEAD,
-				    &map, &err)) == SHK_OK) {
-		if (shk_conf_new(&conf) == SHK_OK) {
-			r = shk_conf_parse(conf, map.data, map.len, ctx->conf_path, &ctx->log);
-			if (r > 0)
-				n += (unsigned long)r;
-			shk_conf_free(conf);
-		}
-		shk_fmap_close(&map);
-	} else if (r != SHK_ERR_NOTFOUND) {
-		n++;
-	}
-	return n;
-}
-
-static int
-check_impl(struct shk_ctx *ctx, unsigned long *nproblems)
-{
-	struct shk_nss_config order;
-	struct shk_loaded_module *lm;
-	const char *why;
-	size_t i;
-	int r;
-
-	*nproblems = check_config_files(ctx);
-	shk_ctx_order(ctx, &order, NULL);
-	for (i = 0; i < order.nsources; i++) {
-		why = NULL;
-		if ((lm = shk_ctx_module(ctx, order.src[i].name, &why)) == NULL) {
-			shk_log_emit(&ctx->log, SHK_LOG_WARN, SHK_ERR_MODULE, NULL, 0,
-				     "source \"%s\": %s", order.src[i].name,
-				     why != NULL ? why : "not usable");
-			(*nproblems)++;
-			continue;
-		}
-		if (lm->m->check == NULL)
-			continue;
-		if ((r = lm->m->check(lm->state)) < 0)
-			return r;
-		*nproblems += (unsigned long)r;
-	}
-	return SHK_OK;
 }
 
 struct foreach_adapter {
@@ -879,26 +735,6 @@ shk_lookup_source(struct shk_ctx *ctx, const char *source, const char *host,
 	*nss_status = SHK_NSS_UNAVAIL;
 	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL,
 			lookup_source_impl(ctx, source, host, port, keytype, out, nss_status));
-	return r;
-}
-
-int
-shk_sources(struct shk_ctx *ctx, struct shk_sourcelist **out)
-{
-	int r;
-
-	*out = NULL;
-	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, sources_impl(ctx, out));
-	return r;
-}
-
-int
-shk_check(struct shk_ctx *ctx, unsigned long *nproblems)
-{
-	int r;
-
-	*nproblems = 0;
-	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL, check_impl(ctx, nproblems));
 	return r;
 }
 
