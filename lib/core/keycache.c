@@ -54,8 +54,8 @@ shk_keycache_free(struct shk_keycache *kc)
  * saves.
  */
 static struct kc_slot *
-kc_slot(struct shk_keycache *kc, const unsigned char *t1, size_t t1len,
-	const unsigned char *t2, size_t t2len)
+kc_slot(struct shk_keycache *kc, const unsigned char *t1, size_t t1len, const unsigned char *t2,
+	size_t t2len)
 {
 	size_t i = t2len > 16 ? t2len - 16 : 0, j;
 	uint32_t h = 2166136261u ^ (uint32_t)t2len;

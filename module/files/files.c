@@ -8,7 +8,7 @@
  * what the last lookup learnt about a file's path (absent, or present
  * and trusted), which the next lookup re-checks with a few stat calls
  * instead of open and realpath (docs/performance.md). That memory is
- * khcache.c's; check and enumerate are walk.c's (files.h).
+ * khcache.c's; check and enumerate are khwalk.c's (files.h).
  */
 #include "config.h"
 

@@ -3,7 +3,7 @@
  * The files source's own interface between its parts: files.c is the
  * known_hosts source (the file list, opening and trusting a file, the
  * lookup); khcache.c what a lookup keeps between lookups (each file's
- * index and mapping, what was learnt about its path); walk.c the two
+ * index and mapping, what was learnt about its path); khwalk.c the two
  * whole-file walks, check and enumerate. Nothing here leaves the module.
  *
  * Locking: the fields of struct kh_file marked "under the lock" are
@@ -127,7 +127,8 @@ int files_trust_file(const struct files_state *st, const struct shk_log *log,
 
 /* Map the open descriptor into *m (logged when it cannot be read); the
  * caller closes m with shk_fmap_close(). */
-int files_map_fd(const struct shk_log *log, const struct kh_file *f, int fd, struct shk_fmap *m);
+int files_map_fd(const struct shk_log *log, const struct kh_file *f, int fd,
+		 struct shk_fmap *m);
 
 /* Open, check trust, map. */
 int files_map_store(const struct files_state *st, const struct shk_log *log,
@@ -146,7 +147,7 @@ int khc_lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk
 /* Drop what f keeps between lookups (at close). */
 void khc_forget(struct kh_file *f);
 
-/* ---- walk.c ------------------------------------------------------------ */
+/* ---- khwalk.c ------------------------------------------------------------ */
 
 /* The module's check and enumerate (sshhostkeys/module.h). */
 int files_check(void *state);
