@@ -604,6 +604,8 @@ ssh2_open(const struct shk_module_env *env, void **state)
 		goto out;
 	if ((r = ssh2_summary_setup(st)) != SHK_OK)
 		goto out;
+	/* The key cache only saves time: without memory, none. */
+	st->kc = shk_keycache_new();
 	*state = st;
 	st = NULL;
 	r = SHK_OK;
