@@ -15,9 +15,11 @@ struct kc_slot {
 	size_t t1len, t2len, vallen;
 };
 
+/* 1 024 slots are 32 KiB to clear: made at the second put (keycache.h). */
 struct shk_keycache {
 	pthread_mutex_t lock;
-	struct kc_slot slot[KC_SLOTS];
+	int put_before;       /* a put came while slot was NULL */
+	struct kc_slot *slot; /* KC_SLOTS of them, or NULL */
 };
 
 struct shk_keycache *
@@ -41,21 +43,21 @@ shk_keycache_free(struct shk_keycache *kc)
 
 	if (kc == NULL)
 		return;
-	for (i = 0; i < KC_SLOTS; i++)
+	for (i = 0; kc->slot != NULL && i < KC_SLOTS; i++)
 		free(kc->slot[i].mem);
+	free(kc->slot);
 	pthread_mutex_destroy(&kc->lock);
 	free(kc);
 }
 
 /*
- * The slot for a text: from all of the first part, which is short (a key
- * type, a file name), and the tail of the second, where base64 varies
- * most; hashing all of a long second part would cost what the cache
- * saves.
+ * The slot number for a text: from all of the first part, which is
+ * short (a key type, a file name), and the tail of the second, where
+ * base64 varies most; hashing all of a long second part would cost what
+ * the cache saves.
  */
-static struct kc_slot *
-kc_slot(struct shk_keycache *kc, const unsigned char *t1, size_t t1len, const unsigned char *t2,
-	size_t t2len)
+static size_t
+kc_hash(const unsigned char *t1, size_t t1len, const unsigned char *t2, size_t t2len)
 {
 	size_t i = t2len > 16 ? t2len - 16 : 0, j;
 	uint32_t h = 2166136261u ^ (uint32_t)t2len;
@@ -64,22 +66,25 @@ kc_slot(struct shk_keycache *kc, const unsigned char *t1, size_t t1len, const un
 		h = (h ^ t1[j]) * 16777619u;
 	for (; i < t2len; i++)
 		h = (h ^ t2[i]) * 16777619u;
-	return &kc->slot[h & (KC_SLOTS - 1)];
+	return h & (KC_SLOTS - 1);
 }
 
 int
 shk_keycache_get(struct shk_keycache *kc, const void *t1, size_t t1len, const void *t2,
 		 size_t t2len, void *val, size_t cap, size_t *vallen)
 {
-	struct kc_slot *k;
+	const struct kc_slot *k;
+	size_t h;
 	int hit = 0;
 
 	if (kc == NULL)
 		return 0;
-	k = kc_slot(kc, t1, t1len, t2, t2len);
+	h = kc_hash(t1, t1len, t2, t2len);
 	pthread_mutex_lock(&kc->lock);
-	if (k->mem != NULL && k->t1len == t1len && k->t2len == t2len && k->vallen <= cap &&
-	    memcmp(k->mem, t1, t1len) == 0 && memcmp(k->mem + t1len, t2, t2len) == 0) {
+	k = kc->slot != NULL ? &kc->slot[h] : NULL;
+	if (k != NULL && k->mem != NULL && k->t1len == t1len && k->t2len == t2len &&
+	    k->vallen <= cap && memcmp(k->mem, t1, t1len) == 0 &&
+	    memcmp(k->mem + t1len, t2, t2len) == 0) {
 		memcpy(val, k->mem + t1len + t2len, k->vallen);
 		*vallen = k->vallen;
 		hit = 1;
@@ -94,6 +99,7 @@ shk_keycache_put(struct shk_keycache *kc, const void *t1, size_t t1len, const vo
 {
 	struct kc_slot *k;
 	unsigned char *mem;
+	size_t h;
 
 	if (kc == NULL || t1len > SHK_KEYCACHE_TEXT_MAX || t2len > SHK_KEYCACHE_TEXT_MAX ||
 	    (mem = malloc(t1len + t2len + vallen)) == NULL)
@@ -101,12 +107,20 @@ shk_keycache_put(struct shk_keycache *kc, const void *t1, size_t t1len, const vo
 	memcpy(mem, t1, t1len);
 	memcpy(mem + t1len, t2, t2len);
 	memcpy(mem + t1len + t2len, val, vallen);
-	k = kc_slot(kc, t1, t1len, t2, t2len);
+	h = kc_hash(t1, t1len, t2, t2len);
 	pthread_mutex_lock(&kc->lock);
+	if (kc->slot == NULL &&
+	    (!kc->put_before || (kc->slot = calloc(KC_SLOTS, sizeof(*kc->slot))) == NULL)) {
+		kc->put_before = 1;
+		free(mem);
+		goto out;
+	}
+	k = &kc->slot[h];
 	free(k->mem);
 	k->mem = mem;
 	k->t1len = t1len;
 	k->t2len = t2len;
 	k->vallen = vallen;
+out:
 	pthread_mutex_unlock(&kc->lock);
 }

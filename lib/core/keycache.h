@@ -10,8 +10,10 @@
  * caller's decoding gave (a blob, a file's keys).
  *
  * Direct-mapped and bounded: a new text replaces the one in its slot.
- * Callers keep only what decoded cleanly, so what failed is decoded, and
- * reported, at every lookup as before.
+ * The first text put is not kept: the table is made at the second put,
+ * so a process that decodes a single key or key file (a one-lookup CLI)
+ * pays nothing for it. Callers keep only what decoded cleanly, so what
+ * failed is decoded, and reported, at every lookup as before.
  *
  * Thread safety: the cache has its own lock; get and put may be called
  * from any thread at once. new and free belong to the owner.
