@@ -147,7 +147,7 @@ int khc_lookup_file(struct files_state *st, struct kh_file *f, struct lookup *lk
 /* Drop what f keeps between lookups (at close). */
 void khc_forget(struct kh_file *f);
 
-/* ---- khwalk.c ------------------------------------------------------------ */
+/* ---- khwalk.c ---------------------------------------------------------- */
 
 /* The module's check and enumerate (sshhostkeys/module.h). */
 int files_check(void *state);
