@@ -646,6 +646,87 @@ END_TEST
 #define TECTIA_2 "keys_0000000000000000000000000000000000000002"
 #define TECTIA_3 "keys_0000000000000000000000000000000000000003"
 
+/* Two results hold the same keys, field by field. */
+static void
+assert_same_keys(const struct shk_module_result *a, const struct shk_module_result *b)
+{
+	size_t i;
+
+	ck_assert_uint_eq(a->nkeys, b->nkeys);
+	for (i = 0; i < a->nkeys; i++) {
+		ck_assert_str_eq(a->keys[i].type, b->keys[i].type);
+		ck_assert_uint_eq(a->keys[i].bloblen, b->keys[i].bloblen);
+		ck_assert(memcmp(a->keys[i].blob, b->keys[i].blob, a->keys[i].bloblen) == 0);
+		ck_assert_str_eq(a->keys[i].origin, b->keys[i].origin);
+		ck_assert_uint_eq(a->keys[i].line, b->keys[i].line);
+		ck_assert_int_eq(a->keys[i].marker, b->keys[i].marker);
+		ck_assert_int_eq(a->keys[i].comment == NULL, b->keys[i].comment == NULL);
+		if (a->keys[i].comment != NULL)
+			ck_assert_str_eq(a->keys[i].comment, b->keys[i].comment);
+	}
+}
+
+/* A warm context answers from its key cache what a fresh one parses:
+ * every type asked for, in any order, and a file that changed. */
+START_TEST(test_key_cache)
+{
+	static const char *types[] = {"ssh-rsa", NULL, "ecdsa-sha2-nistp256", NULL};
+	struct shk_module_result fresh, warm;
+	char *fbuf, *wbuf;
+	void *warm_state;
+	size_t i;
+
+	tu_mkdirs(udir, 0755);
+	put_fixture(udir, "key_22_alpha.pub", "multi.rfc");
+	module_open();
+	warm_state = mstate;
+	for (i = 0; i < SHK_ARRAY_SIZE(types); i++) {
+		module_open();
+		ck_assert_int_eq(lookup("alpha", 22, types[i], &fresh, &fbuf), SHK_NSS_SUCCESS);
+		mod->close(mstate);
+		mstate = warm_state;
+		ck_assert_int_eq(lookup("alpha", 22, types[i], &warm, &wbuf), SHK_NSS_SUCCESS);
+		ck_assert_uint_eq(warm.nkeys, types[i] == NULL ? 3 : 1);
+		assert_same_keys(&fresh, &warm);
+		free(fbuf);
+		free(wbuf);
+	}
+	/* Same name, new content: the new key. */
+	put_fixture(udir, "key_22_alpha.pub", "host_rsa.pub");
+	ck_assert_int_eq(lookup("alpha", 22, NULL, &warm, &wbuf), SHK_NSS_SUCCESS);
+	assert_one_key(&warm, "host_rsa.pub", "ssh-rsa", udir, "key_22_alpha.pub");
+	free(wbuf);
+	ck_assert_msg(tu_log()[0] == '\0', "%s", tu_log());
+}
+END_TEST
+
+/* A file whose reading said something is read, and says it, every time. */
+START_TEST(test_key_cache_not_for_warnings)
+{
+	struct shk_module_result res;
+	char *buf, *good, *content;
+	int k, once = 0;
+
+	tu_mkdirs(udir, 0755);
+	good = tu_slurp(FIXTURES, "host_ed25519.pub", NULL);
+	ck_assert_int_ne(asprintf(&content, "ssh-ed25519 !!!notbase64\n%s", good), -1);
+	tu_write(udir, "key_22_alpha.pub", content);
+	module_open();
+	for (k = 1; k <= 3; k++) {
+		ck_assert_int_eq(lookup("alpha", 22, NULL, &res, &buf), SHK_NSS_SUCCESS);
+		ck_assert_uint_eq(res.nkeys, 1);
+		free(buf);
+		/* Once per try: the helper grows its buffer until it fits. */
+		if (k == 1)
+			once = tu_log_count("key_22_alpha.pub:1: ", -1);
+		ck_assert_int_gt(once, 0);
+		ck_assert_int_eq(tu_log_count("key_22_alpha.pub:1: ", -1), k * once);
+	}
+	free(content);
+	free(good);
+}
+END_TEST
+
 /* n names that count for nothing: enough to make a summary worth writing. */
 static void
 pad(const char *dir, int n)
@@ -1071,6 +1152,8 @@ main(void)
 	tcase_add_loop_test(tc, test_bad_query_host, 0, SHK_ARRAY_SIZE(bad_query_hosts));
 	tcase_add_test(tc, test_check_lint);
 	tcase_add_test(tc, test_check_clean);
+	tcase_add_test(tc, test_key_cache);
+	tcase_add_test(tc, test_key_cache_not_for_warnings);
 	suite_add_tcase(s, tc);
 	/* These wait for a directory to settle (2 s), some twice. */
 	tcase_add_checked_fixture(ts, setup, teardown);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sshhostkeys/module.h>
+
 #include "log.h"
 
 void
@@ -46,4 +48,26 @@ shk_log_error(const struct shk_log *log, int level, const char *file,
 	      const struct shk_error *err)
 {
 	shk_log_emit(log, level, err->code, file, err->line, "%s", err->msg);
+}
+
+static void
+log_module_fn(void *arg, const struct shk_diag *d)
+{
+	struct shk_log_module *ml = arg;
+
+	ml->nmsg++;
+	if (d->level <= SHK_LOG_WARN)
+		ml->nwarn++;
+	if (ml->env != NULL && ml->env->log != NULL)
+		ml->env->log(ml->env, d->level, d->code, d->file, d->line, d->msg);
+}
+
+void
+shk_log_module_init(struct shk_log_module *ml, const struct shk_module_env *env)
+{
+	ml->env = env;
+	ml->nwarn = 0;
+	ml->nmsg = 0;
+	ml->log.fn = log_module_fn;
+	ml->log.arg = ml;
 }

@@ -23,4 +23,23 @@ void shk_log_error(const struct shk_log *log, int level, const char *file,
  * escapes the words in it that someone else chose. */
 void shk_diag_format(const struct shk_diag *d, char *buf, size_t cap);
 
+struct shk_module_env;
+
+/*
+ * The bridge from a source module to the library's log: after
+ * shk_log_module_init(), ml->log is a sink that hands every diagnostic to
+ * env->log (dropped when there is none) and counts it, so that check()
+ * can count its problems and a step can tell whether it said anything.
+ * Set up per call, on the caller's stack: the counts are not locked, and
+ * lookups of one state may run in parallel (sshhostkeys/module.h).
+ */
+struct shk_log_module {
+	struct shk_log log; /* pass &ml->log to shk_log_emit() */
+	const struct shk_module_env *env;
+	unsigned long nwarn; /* diagnostics at SHK_LOG_WARN or worse */
+	unsigned long nmsg;  /* all diagnostics */
+};
+
+void shk_log_module_init(struct shk_log_module *ml, const struct shk_module_env *env);
+
 #endif

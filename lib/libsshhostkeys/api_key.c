@@ -9,6 +9,7 @@
 #include "fmap.h"
 #include "key.h"
 #include "keyfile.h"
+#include "keyvec.h"
 #include "log.h"
 #include "privfs.h"
 #include "shk.h"
@@ -24,31 +25,6 @@ shk_key_parse(const char *text, size_t len, struct shk_key **out)
 	return shk_key_from_line(text, len, out, NULL);
 }
 
-struct key_array {
-	struct shk_key **keys;
-	size_t n, cap;
-};
-
-static int
-key_array_add(void *arg, struct shk_key *key, unsigned long line)
-{
-	struct key_array *a = arg;
-	struct shk_key **nk;
-	size_t ncap;
-
-	if (a->n == a->cap) {
-		ncap = a->cap == 0 ? 4 : a->cap * 2;
-		if ((nk = realloc(a->keys, ncap * sizeof(*nk))) == NULL) {
-			shk_key_free(key);
-			return SHK_ERR_NOMEM;
-		}
-		a->keys = nk;
-		a->cap = ncap;
-	}
-	a->keys[a->n++] = key;
-	return 0;
-}
-
 static int
 key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
 	      size_t *nkeys)
@@ -56,7 +32,7 @@ key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key *
 	struct shk_log lg = {log, log_arg};
 	struct shk_fmap m;
 	struct shk_error err;
-	struct key_array a = {NULL, 0, 0};
+	struct shk_keyvec a = {NULL, NULL, 0, 0};
 	int r, mapped = 0;
 
 	if (keys == NULL || nkeys == NULL)
@@ -71,7 +47,7 @@ key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key *
 		goto out;
 	}
 	mapped = 1;
-	r = shk_keyfile_parse(m.data, m.len, path, &lg, key_array_add, &a, NULL);
+	r = shk_keyfile_parse(m.data, m.len, path, &lg, shk_keyvec_cb, &a, NULL);
 	if (r != SHK_OK)
 		goto out;
 	if (a.n == 0) {
@@ -79,14 +55,11 @@ key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key *
 		r = SHK_ERR_NOTFOUND;
 		goto out;
 	}
-	*keys = a.keys;
-	*nkeys = a.n;
-	a.keys = NULL;
-	a.n = 0;
+	*keys = shk_keyvec_take(&a, nkeys);
 out:
 	if (mapped)
 		shk_fmap_close(&m);
-	shk_key_array_free(a.keys, a.n);
+	shk_keyvec_free(&a);
 	return r;
 }
 

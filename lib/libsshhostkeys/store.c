@@ -22,6 +22,7 @@
 #include "hostspec.h"
 #include "key.h"
 #include "keyfile.h"
+#include "keyvec.h"
 #include "knownhosts.h"
 #include "pathlist.h"
 #include "rfc4716.h"
@@ -36,12 +37,6 @@ struct store_dir {
 	char *path;	    /* NULL: not configured (logged) */
 	const char *anchor; /* where the walk and the trust check start */
 	mode_t mode;	    /* for directories we create */
-};
-
-/* Keys already in a file, for the duplicate check. */
-struct store_keys {
-	struct shk_key **v;
-	size_t n, cap;
 };
 
 static const char *
@@ -141,38 +136,6 @@ static void
 store_path(char *out, size_t cap, const char *dir, const char *name)
 {
 	snprintf(out, cap, "%s/%s", dir, name);
-}
-
-static int
-store_keys_cb(void *arg, struct shk_key *key, unsigned long line)
-{
-	struct store_keys *k = arg;
-	struct shk_key **nv;
-	size_t ncap;
-
-	(void)line;
-	if (k->n == k->cap) {
-		ncap = k->cap == 0 ? 8 : 2 * k->cap;
-		if ((nv = reallocarray(k->v, ncap, sizeof(*nv))) == NULL) {
-			shk_key_free(key);
-			return SHK_ERR_NOMEM;
-		}
-		k->v = nv;
-		k->cap = ncap;
-	}
-	k->v[k->n++] = key;
-	return 0;
-}
-
-static void
-store_keys_free(struct store_keys *k)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		shk_key_free(k->v[i]);
-	SHK_FREE(k->v);
-	k->n = k->cap = 0;
 }
 
 static int
@@ -327,7 +290,7 @@ store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_f
 	unsigned char salt[SHK_SSH2_SALT_LEN], seed[SHK_SSH2_SALT_LEN], *isnew = NULL;
 	char canon[SHK_HOST_MAX + 1], path[PATH_MAX], *content = NULL;
 	struct store_names nm;
-	struct store_keys have;
+	struct shk_keyvec have; /* keys already in the file, for the duplicate check */
 	struct store_dir d;
 	struct shk_error err;
 	struct shk_fmap base;
@@ -436,7 +399,7 @@ store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_f
 		}
 		mapped = 1;
 		r = shk_keyfile_parse(base.data != NULL ? base.data : "", base.len, path,
-				      &ctx->log, store_keys_cb, &have, NULL);
+				      &ctx->log, shk_keyvec_cb, &have, NULL);
 		if (r != SHK_OK)
 			goto out;
 	}
@@ -485,7 +448,7 @@ store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_f
 out:
 	if (mapped)
 		shk_fmap_close(&base);
-	store_keys_free(&have);
+	shk_keyvec_free(&have);
 	free(isnew);
 	free(content);
 	shk_sf_unlock(lockfd);

@@ -10,6 +10,9 @@
  * names (docs/formats.md §2.5). They come from this context's memory, or
  * from the summary file in the cache directory, while the directory's
  * identity is unchanged; only otherwise is the directory listed.
+ *
+ * A file's keys are read by ssh2keys.c; check and enumerate are
+ * ssh2walk.c's (ssh2.h).
  */
 #include "config.h"
 
@@ -18,7 +21,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,13 +31,13 @@
 #include "carve.h"
 #include "conf.h"
 #include "fmap.h"
-#include "hostspec.h"
-#include "keyfile.h"
+#include "keycache.h"
+#include "keyvec.h"
 #include "log.h"
 #include "shk.h"
+#include "ssh2.h"
 #include "ssh2name.h"
 #include "ssh2sum.h"
-#include "storefile.h"
 #include "storepath.h"
 #include "trust.h"
 
@@ -44,41 +46,6 @@
  * saves a cache file per small store. */
 #define SSH2_SUM_MIN_ENTRIES 64
 
-/* What a directory listing holds, gathered at most once per call. */
-struct ssh2_scan {
-	int done;
-	unsigned long nhashed, ntectia;
-};
-
-struct ssh2_dir {
-	char *path;	      /* NULL: not configured (e.g. no home) */
-	const char *stop_dir; /* where the trust walk stops */
-	const char *cache_dir; /* where its summary lives; NULL: memory only */
-	int cache_write;       /* whether this process writes there */
-	/* Under the state's lock: the counts of the last listing or
-	 * summary used, for the directory in the state mem_st describes;
-	 * kept only for a settled state (cachefile.h). */
-	int mem_valid;
-	struct stat mem_st;
-	struct ssh2_scan mem;
-};
-
-struct ssh2_state {
-	const struct shk_module_env *env;
-	struct ssh2_dir dirs[2]; /* user, then system */
-	uid_t euid;
-	char *sys_cache, *user_cache;
-	int summary_off; /* SSHHOSTKEYS_SSH2_SUMMARY=0: always list */
-	pthread_mutex_t lock;
-	int lock_init;
-};
-
-/* Per-call logging: the env's sink, plus a count of problems for check. */
-struct ssh2_logctx {
-	const struct shk_module_env *env;
-	unsigned long nwarn;
-};
-
 /* What one directory says about a host. */
 enum ssh2_dir_answer {
 	SSH2_DIR_UNUSABLE = 0, /* missing, unreadable or untrusted */
@@ -86,41 +53,7 @@ enum ssh2_dir_answer {
 	SSH2_DIR_FOUND,	       /* a file decided */
 };
 
-struct ssh2_found {
-	struct shk_key *key;
-	unsigned long line;
-};
-
-/* Keys collected from one file before they are carved out. */
-struct ssh2_collect {
-	const char *keytype;
-	struct ssh2_found *v;
-	size_t n, cap;
-	int nomem;
-};
-
-static void
-ssh2_log_fn(void *arg, const struct shk_diag *d)
-{
-	struct ssh2_logctx *lc = arg;
-
-	if (d->level <= SHK_LOG_WARN)
-		lc->nwarn++;
-	if (lc->env->log != NULL)
-		lc->env->log(lc->env, d->level, d->code, d->file, d->line, d->msg);
-}
-
-static void
-ssh2_log_init(struct ssh2_logctx *lc, struct shk_log *log, const struct shk_module_env *env)
-{
-	lc->env = env;
-	lc->nwarn = 0;
-	log->fn = ssh2_log_fn;
-	log->arg = lc;
-}
-
-/* dir + "/" + name into out; SHK_ERR_RANGE when it does not fit. */
-static int
+int
 ssh2_join(char *out, size_t cap, const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
@@ -139,7 +72,7 @@ ssh2_join(char *out, size_t cap, const char *dir, const char *name)
  * SHK_ERR_NOTFOUND (silently: the file is simply not there) or another
  * status after logging why the file is refused and what follows (conseq).
  */
-static int
+int
 ssh2_map(const struct ssh2_dir *d, int dirfd, const char *name, const char *path,
 	 uid_t uid, const struct shk_log *log, const char *conseq, struct shk_fmap *m)
 {
@@ -184,7 +117,7 @@ ssh2_map(const struct ssh2_dir *d, int dirfd, const char *name, const char *path
  * warning: most machines have no such store), another status after
  * logging.
  */
-static int
+int
 ssh2_open_dir(const struct ssh2_dir *d, uid_t uid, const struct shk_log *log, int *why)
 {
 	struct shk_error err;
@@ -221,7 +154,7 @@ ssh2_open_dir(const struct ssh2_dir *d, uid_t uid, const struct shk_log *log, in
  * for "." gives the listing its own offset. 0 when the listing was
  * complete; -1 when it failed part way (the counts are what was seen).
  */
-static int
+int
 ssh2_list(int dirfd, struct ssh2_scan *sc, unsigned long *nentries)
 {
 	struct dirent *de;
@@ -346,7 +279,7 @@ ssh2_scan(struct ssh2_state *st, struct ssh2_dir *d, int dirfd, const struct shk
 
 /* Warn that hashed files exist but no salt does: they cannot be used.
  * sc holds the directory's counts. */
-static void
+void
 ssh2_warn_no_salt(const struct ssh2_dir *d, const struct shk_log *log,
 		  const struct ssh2_scan *sc)
 {
@@ -366,7 +299,7 @@ ssh2_warn_no_salt(const struct ssh2_dir *d, const struct shk_log *log,
  * files exist, which only a listing of the directory tells (and a lookup
  * lists only when it found nothing: see ssh2_warn_no_salt).
  */
-static int
+int
 ssh2_salt(const struct ssh2_dir *d, int dirfd, uid_t uid, const struct shk_log *log,
 	  unsigned char salt[SHK_SSH2_SALT_LEN])
 {
@@ -388,85 +321,15 @@ ssh2_salt(const struct ssh2_dir *d, int dirfd, uid_t uid, const struct shk_log *
 	return r;
 }
 
-static int
-ssh2_collect_cb(void *arg, struct shk_key *key, unsigned long line)
-{
-	struct ssh2_collect *c = arg;
-	struct ssh2_found *nv;
-	size_t ncap;
-
-	if (c->keytype != NULL && strcmp(key->type, c->keytype) != 0) {
-		shk_key_free(key);
-		return 0;
-	}
-	if (c->n == c->cap) {
-		ncap = c->cap == 0 ? 4 : c->cap * 2;
-		if ((nv = reallocarray(c->v, ncap, sizeof(*nv))) == NULL) {
-			shk_key_free(key);
-			c->nomem = 1;
-			return SHK_ERR_NOMEM;
-		}
-		c->v = nv;
-		c->cap = ncap;
-	}
-	c->v[c->n].key = key;
-	c->v[c->n].line = line;
-	c->n++;
-	return 0;
-}
-
-static void
-ssh2_collect_free(struct ssh2_collect *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		shk_key_free(c->v[i].key);
-	SHK_FREE(c->v);
-	c->n = c->cap = 0;
-}
-
-/*
- * Try one candidate file of a directory. SHK_OK when it exists and was
- * read (its keys, filtered, are in c); SHK_ERR_NOTFOUND when it is not
- * there or was refused (logged), so the next candidate is tried;
- * SHK_ERR_NOMEM.
- */
-static int
-ssh2_try_file(const struct ssh2_dir *d, int dirfd, const char *name, uid_t uid,
-	      const struct shk_log *log, struct ssh2_collect *c, char *path, size_t pathcap)
-{
-	struct shk_fmap m;
-	size_t nfound = 0;
-	int r;
-
-	if (ssh2_join(path, pathcap, d->path, name) != SHK_OK) {
-		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_RANGE, d->path, 0,
-			     "path too long for %s", name);
-		return SHK_ERR_NOTFOUND;
-	}
-	if (ssh2_map(d, dirfd, name, path, uid, log, "refused", &m) != SHK_OK)
-		return SHK_ERR_NOTFOUND;
-	r = shk_keyfile_parse(m.data != NULL ? m.data : "", m.len, path, log, ssh2_collect_cb,
-			      c, &nfound);
-	shk_fmap_close(&m);
-	if (r == SHK_ERR_NOMEM || c->nomem)
-		return SHK_ERR_NOMEM;
-	/* The file decides even when it holds no usable key: Tectia
-	 * identity is the file's existence, and falling through to another
-	 * file would make a broken entry silently widen what is accepted. */
-	if (nfound == 0)
-		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_NOTFOUND, path, 0, "holds no key");
-	return SHK_OK;
-}
 
 /* The lookup in one directory. On FOUND, path names the file. */
 static enum ssh2_dir_answer
 ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
-		const struct shk_module_query *q, const struct shk_log *log,
+		const struct shk_module_query *q, struct shk_log_module *ml,
 		struct ssh2_collect *c, char *path, size_t pathcap, int *tectia_logged,
 		int *nomem)
 {
+	const struct shk_log *log = &ml->log;
 	unsigned char salt[SHK_SSH2_SALT_LEN];
 	char name[SHK_SSH2_PLAIN_NAME_MAX];
 	struct ssh2_scan sc;
@@ -482,7 +345,7 @@ ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
 	salt_r = ssh2_salt(d, dirfd, st->env->uid, log, salt);
 	if (salt_r == SHK_OK &&
 	    shk_ssh2_hashed_name(salt, q->host, q->port, name, sizeof(name)) == SHK_OK) {
-		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
+		r = ssh2_try_file(st, d, dirfd, name, ml, c, path, pathcap);
 		if (r == SHK_OK) {
 			ans = SSH2_DIR_FOUND;
 			goto out;
@@ -491,7 +354,7 @@ ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
 			goto nomem;
 	}
 	if (shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) == SHK_OK) {
-		r = ssh2_try_file(d, dirfd, name, st->env->uid, log, c, path, pathcap);
+		r = ssh2_try_file(st, d, dirfd, name, ml, c, path, pathcap);
 		if (r == SHK_OK) {
 			ans = SSH2_DIR_FOUND;
 			goto out;
@@ -550,12 +413,12 @@ ssh2_carve(const struct ssh2_collect *c, const char *origin, struct shk_module_r
 	size_t i;
 
 	shk_carve_init(&cv, buf, buflen);
-	keys = shk_carve_alloc(&cv, c->n * sizeof(*keys), _Alignof(struct shk_module_key));
+	keys = shk_carve_alloc(&cv, c->kv.n * sizeof(*keys), _Alignof(struct shk_module_key));
 	org = shk_carve_strndup(&cv, origin, strlen(origin));
 	if (keys == NULL || org == NULL)
 		return SHK_ERR_RANGE;
-	for (i = 0; i < c->n; i++) {
-		const struct shk_key *k = c->v[i].key;
+	for (i = 0; i < c->kv.n; i++) {
+		const struct shk_key *k = c->kv.v[i];
 
 		memset(&keys[i], 0, sizeof(keys[i]));
 		keys[i].type = shk_carve_strndup(&cv, k->type, strlen(k->type));
@@ -563,7 +426,7 @@ ssh2_carve(const struct ssh2_collect *c, const char *origin, struct shk_module_r
 		keys[i].bloblen = k->bloblen;
 		keys[i].marker = SHK_MARKER_NONE;
 		keys[i].origin = org;
-		keys[i].line = c->v[i].line;
+		keys[i].line = c->kv.line[i];
 		keys[i].port_fallback = 0;
 		if (k->comment != NULL)
 			keys[i].comment = shk_carve_strndup(&cv, k->comment, strlen(k->comment));
@@ -571,18 +434,17 @@ ssh2_carve(const struct ssh2_collect *c, const char *origin, struct shk_module_r
 			return SHK_ERR_RANGE;
 	}
 	res->keys = keys;
-	res->nkeys = c->n;
+	res->nkeys = c->kv.n;
 	return SHK_OK;
 }
 
-static enum shk_nss_status
+enum shk_nss_status
 ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_result *res,
 	    char *buf, size_t buflen, int *errnop)
 {
 	struct ssh2_state *st = state;
 	struct ssh2_collect c;
-	struct ssh2_logctx lc;
-	struct shk_log log;
+	struct shk_log_module ml;
 	enum ssh2_dir_answer ans;
 	enum shk_nss_status ret = SHK_NSS_UNAVAIL;
 	char path[PATH_MAX];
@@ -592,9 +454,9 @@ ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_res
 	memset(&c, 0, sizeof(c));
 	res->keys = NULL;
 	res->nkeys = 0;
-	ssh2_log_init(&lc, &log, st->env);
+	shk_log_module_init(&ml, st->env);
 	if (!ssh2_host_ok(q->host) || q->port == 0 || q->port > 65535) {
-		shk_log_emit(&log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
+		shk_log_emit(&ml.log, SHK_LOG_WARN, SHK_ERR_INVAL, NULL, 0,
 			     "ssh2: refusing host \"%s\" port %u",
 			     q->host != NULL ? q->host : "(null)", q->port);
 		*errnop = EINVAL;
@@ -602,7 +464,7 @@ ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_res
 	}
 	c.keytype = q->keytype;
 	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++) {
-		ans = ssh2_dir_lookup(st, &st->dirs[i], q, &log, &c, path, sizeof(path),
+		ans = ssh2_dir_lookup(st, &st->dirs[i], q, &ml, &c, path, sizeof(path),
 				      &tectia_logged, &nomem);
 		if (nomem) {
 			*errnop = ENOMEM;
@@ -623,7 +485,7 @@ ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_res
 		}
 		goto out;
 	}
-	if (c.n == 0) {
+	if (c.kv.n == 0) {
 		ret = SHK_NSS_NOTFOUND;
 		goto out;
 	}
@@ -636,139 +498,8 @@ ssh2_lookup(void *state, const struct shk_module_query *q, struct shk_module_res
 	}
 	ret = SHK_NSS_SUCCESS;
  out:
-	ssh2_collect_free(&c);
+	shk_keyvec_free(&c.kv);
 	return ret;
-}
-
-/* Lint one key file: it must be a trusted regular file holding keys
- * that all parse. Returns the number of problems. */
-static unsigned long
-ssh2_check_file(const struct ssh2_dir *d, int dirfd, const char *name, uid_t uid,
-		struct ssh2_logctx *lc, const struct shk_log *log)
-{
-	struct ssh2_collect c;
-	char path[PATH_MAX];
-	unsigned long before = lc->nwarn;
-	int r;
-
-	memset(&c, 0, sizeof(c));
-	r = ssh2_try_file(d, dirfd, name, uid, log, &c, path, sizeof(path));
-	ssh2_collect_free(&c);
-	if (r == SHK_ERR_NOMEM) {
-		shk_log_emit(log, SHK_LOG_ERR, r, d->path, 0, "out of memory reading %s", name);
-		return 1;
-	}
-	/* Each warning logged on the way (refusal, bad block, no key) is
-	 * one problem. */
-	return lc->nwarn - before;
-}
-
-/* Lint one directory. Returns the number of problems. */
-static unsigned long
-ssh2_check_dir(const struct ssh2_state *st, const struct ssh2_dir *d, struct ssh2_logctx *lc,
-	       const struct shk_log *log)
-{
-	unsigned char salt[SHK_SSH2_SALT_LEN];
-	char path[PATH_MAX], host[256];
-	struct ssh2_scan sc;
-	struct dirent *de;
-	unsigned long n = 0, before, nentries;
-	unsigned int port;
-	DIR *dp = NULL;
-	int dirfd, why, fd;
-
-	memset(&sc, 0, sizeof(sc));
-	if (d->path == NULL)
-		return 0;
-	if ((dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1) {
-		if (why == SHK_ERR_NOTFOUND) {
-			shk_log_emit(log, SHK_LOG_DEBUG, why, d->path, 0, "no such directory");
-			return 0;
-		}
-		return 1;
-	}
-	before = lc->nwarn;
-	/* check always lists: it reports what the directory holds now. */
-	if (ssh2_salt(d, dirfd, st->env->uid, log, salt) == SHK_ERR_NOTFOUND) {
-		ssh2_list(dirfd, &sc, &nentries);
-		ssh2_warn_no_salt(d, log, &sc);
-	}
-	n += lc->nwarn - before;
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (dp = fdopendir(fd)) == NULL) {
-		shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_SYSTEM, d->path, 0,
-			     "cannot list: %s", strerror(errno));
-		if (fd != -1)
-			close(fd);
-		n++;
-		goto out;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (ssh2_join(path, sizeof(path), d->path, de->d_name) != SHK_OK)
-			snprintf(path, sizeof(path), "%s", d->path);
-		switch (shk_ssh2_classify(de->d_name, &port, host, sizeof(host))) {
-		case SHK_SSH2_SALT:
-			break;
-		case SHK_SSH2_TECTIA:
-			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_UNSUPPORTED, path, 0,
-				     "genuine Tectia hashed file: its host cannot be resolved "
-				     "(algorithm unpublished)");
-			n++;
-			break;
-		case SHK_SSH2_PLAIN:
-			if (strpbrk(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL) {
-				shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, path, 0,
-					     "host name is not lowercase: lookups never "
-					     "find this file");
-				n++;
-			}
-			n += ssh2_check_file(d, dirfd, de->d_name, st->env->uid, lc, log);
-			break;
-		case SHK_SSH2_HASHED:
-			n += ssh2_check_file(d, dirfd, de->d_name, st->env->uid, lc, log);
-			break;
-		default:
-			/* The writers' lock file belongs to the store; a
-			 * temporary file is a leftover of an interrupted
-			 * write (storefile.h), harmless and removed by the
-			 * next write. Neither is a problem. */
-			if (strcmp(de->d_name, SHK_SF_LOCK_NAME) == 0)
-				break;
-			if (strcmp(de->d_name, SHK_SF_TEMP_NAME) == 0) {
-				shk_log_emit(log, SHK_LOG_INFO, SHK_OK, path, 0,
-					     "leftover of an interrupted write: removed "
-					     "by the next write");
-				break;
-			}
-			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_PARSE, path, 0,
-				     "name fits no pattern (key_<port>_<host>.pub, "
-				     "keys_<64 hex>, salt): ignored");
-			n++;
-			break;
-		}
-	}
- out:
-	if (dp != NULL)
-		closedir(dp);
-	close(dirfd);
-	return n;
-}
-
-static int
-ssh2_check(void *state)
-{
-	const struct ssh2_state *st = state;
-	struct ssh2_logctx lc;
-	struct shk_log log;
-	unsigned long n = 0;
-	size_t i;
-
-	ssh2_log_init(&lc, &log, st->env);
-	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs); i++)
-		n += ssh2_check_dir(st, &st->dirs[i], &lc, &log);
-	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 /* A configured directory: "~/..." under home, else an absolute path
@@ -812,6 +543,7 @@ ssh2_close(void *state)
 		SHK_FREE(st->dirs[i].path);
 	if (st->lock_init)
 		pthread_mutex_destroy(&st->lock);
+	shk_keycache_free(st->kc);
 	free(st->sys_cache);
 	free(st->user_cache);
 	free(st);
@@ -851,8 +583,7 @@ static int
 ssh2_open(const struct shk_module_env *env, void **state)
 {
 	struct ssh2_state *st;
-	struct ssh2_logctx lc;
-	struct shk_log log;
+	struct shk_log_module ml;
 	int r;
 
 	*state = NULL;
@@ -861,13 +592,15 @@ ssh2_open(const struct shk_module_env *env, void **state)
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return SHK_ERR_NOMEM;
 	st->env = env;
-	ssh2_log_init(&lc, &log, env);
-	if ((r = ssh2_dir_setup(env, &log, "user_hostkeys_dir", 0, &st->dirs[0])) != SHK_OK)
+	shk_log_module_init(&ml, env);
+	if ((r = ssh2_dir_setup(env, &ml.log, "user_hostkeys_dir", 0, &st->dirs[0])) != SHK_OK)
 		goto out;
-	if ((r = ssh2_dir_setup(env, &log, "system_hostkeys_dir", 1, &st->dirs[1])) != SHK_OK)
+	if ((r = ssh2_dir_setup(env, &ml.log, "system_hostkeys_dir", 1, &st->dirs[1])) != SHK_OK)
 		goto out;
 	if ((r = ssh2_summary_setup(st)) != SHK_OK)
 		goto out;
+	/* The key cache only saves time: without memory, none. */
+	st->kc = shk_keycache_new();
 	*state = st;
 	st = NULL;
 	r = SHK_OK;
@@ -876,138 +609,6 @@ ssh2_open(const struct shk_module_env *env, void **state)
 	return r;
 }
 
-/* ---- enumerate (export) ------------------------------------------------ */
-
-/* Hosts named by plain files, each answered once through the lookup, so
- * what is enumerated is exactly what lookups see (hashed over plain, user
- * over system). Hosts known only through hashed files cannot be named. */
-struct ssh2_names {
-	char **v;
-	size_t n, cap;
-};
-
-static int
-ssh2_names_add(struct ssh2_names *nm, const char *host, unsigned int port)
-{
-	char **nv, *s;
-	size_t i;
-
-	if (asprintf(&s, "%u %s", port, host) == -1)
-		return SHK_ERR_NOMEM;
-	for (i = 0; i < nm->n; i++) {
-		if (strcmp(nm->v[i], s) == 0) {
-			free(s);
-			return SHK_OK;
-		}
-	}
-	if (nm->n == nm->cap) {
-		size_t ncap = nm->cap ? 2 * nm->cap : 16;
-
-		if ((nv = reallocarray(nm->v, ncap, sizeof(*nv))) == NULL) {
-			free(s);
-			return SHK_ERR_NOMEM;
-		}
-		nm->v = nv;
-		nm->cap = ncap;
-	}
-	nm->v[nm->n++] = s;
-	return SHK_OK;
-}
-
-static int
-ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
-		   const struct shk_log *log, struct ssh2_names *nm)
-{
-	char host[SHK_SSH2_PLAIN_NAME_MAX], canon[SHK_HOST_MAX + 1];
-	struct shk_error err;
-	struct dirent *de;
-	unsigned int port;
-	DIR *dp;
-	int dirfd, fd, why, r = SHK_OK;
-
-	if (d->path == NULL ||
-	    (dirfd = ssh2_open_dir(d, st->env->uid, log, &why)) == -1)
-		return SHK_OK;
-	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (dp = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		close(dirfd);
-		return SHK_OK;
-	}
-	while (r == SHK_OK && (de = readdir(dp)) != NULL) {
-		if (shk_ssh2_classify(de->d_name, &port, host, sizeof(host)) != SHK_SSH2_PLAIN)
-			continue;
-		/* A file made by hand can name what no host is ("!a", "*"):
-		 * exported as is, it would become a known_hosts pattern or a
-		 * negation. Only names shk_host_canon() takes are names. */
-		memset(&err, 0, sizeof(err));
-		if (shk_host_canon(host, strlen(host), canon, sizeof(canon), &err) != SHK_OK) {
-			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, d->path, 0,
-				     "%s: %s: skipped", SHK_ESC(de->d_name), err.msg);
-			continue;
-		}
-		r = ssh2_names_add(nm, host, port);
-	}
-	closedir(dp);
-	close(dirfd);
-	return r;
-}
-
-static int
-ssh2_enumerate(void *state,
-	       int (*cb)(void *arg, const char *names, const struct shk_module_key *key),
-	       void *arg)
-{
-	const struct ssh2_state *st = state;
-	struct shk_module_query q;
-	struct shk_module_result res;
-	struct ssh2_names nm;
-	struct ssh2_logctx lc;
-	struct shk_log log;
-	enum shk_nss_status ns;
-	char khname[SHK_SSH2_PLAIN_NAME_MAX + 16], *buf = NULL, *host;
-	size_t i, k, len = 16384;
-	int r = SHK_OK, errnop;
-
-	if (st == NULL || cb == NULL)
-		return SHK_ERR_INVAL;
-	memset(&nm, 0, sizeof(nm));
-	ssh2_log_init(&lc, &log, st->env);
-	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs) && r == SHK_OK; i++)
-		r = ssh2_names_collect(st, &st->dirs[i], &log, &nm);
-	for (i = 0; i < nm.n && r == SHK_OK; i++) {
-		memset(&q, 0, sizeof(q));
-		q.port = (unsigned int)strtoul(nm.v[i], &host, 10);
-		q.host = host + 1;
-		if (q.port == 22)
-			snprintf(khname, sizeof(khname), "%s", q.host);
-		else
-			snprintf(khname, sizeof(khname), "[%s]:%u", q.host, q.port);
-		q.kh_name = khname;
-		for (;;) {
-			free(buf);
-			if ((buf = malloc(len)) == NULL) {
-				r = SHK_ERR_NOMEM;
-				break;
-			}
-			errnop = 0;
-			ns = ssh2_lookup(state, &q, &res, buf, len, &errnop);
-			if (ns != SHK_NSS_TRYAGAIN || errnop != ERANGE)
-				break;
-			len *= 2;
-		}
-		if (r != SHK_OK || ns != SHK_NSS_SUCCESS)
-			continue;
-		for (k = 0; k < res.nkeys && r == SHK_OK; k++)
-			r = cb(arg, khname, &res.keys[k]);
-	}
-	free(buf);
-	for (i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
-	return r;
-}
 
 static const struct shk_module ssh2_module = {
 	.abi_version = SHK_MODULE_ABI_VERSION,
