@@ -157,6 +157,29 @@ line_key(const struct export_line *l)
 	return p + l->namelen + 1;
 }
 
+/* Identical lines once (the first one seen; the others' text is freed),
+ * then back in source order so the file reads like the stores; the
+ * revoked keys sorted for bsearch. */
+static void
+export_sort(struct export_state *st)
+{
+	size_t i, last;
+
+	/* qsort and bsearch want a non-NULL array even when it is empty. */
+	if (st->n > 0)
+		qsort(st->v, st->n, sizeof(*st->v), cmp_text);
+	for (i = 1, last = 0; i < st->n; i++) {
+		if (strcmp(st->v[i].text, st->v[last].text) == 0)
+			SHK_FREE(st->v[i].text);
+		else
+			last = i;
+	}
+	if (st->n > 0)
+		qsort(st->v, st->n, sizeof(*st->v), cmp_order);
+	if (st->nrevoked > 0)
+		qsort(st->revoked, st->nrevoked, sizeof(*st->revoked), cmp_str);
+}
+
 /* Whether a host field is a list of plain names ssh-keygen -H would hash. */
 static int
 hashable(const char *names, size_t len)
@@ -305,7 +328,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	const char *out = NULL;
 	struct shk_ctx *ctx;
 	FILE *f = NULL;
-	size_t i, last, dropped_revoked = 0;
+	size_t i, dropped_revoked = 0;
 	int c, r, hash = 0, rc = CLI_EXIT_ERROR;
 
 	memset(&st, 0, sizeof(st));
@@ -338,22 +361,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	/* Identical lines once (the first one seen), then back in source
-	 * order so the file reads like the stores. */
-	/* qsort and bsearch want a non-NULL array even when it is empty. */
-	if (st.n > 0)
-		qsort(st.v, st.n, sizeof(*st.v), cmp_text);
-	for (i = 1, last = 0; i < st.n; i++) {
-		if (strcmp(st.v[i].text, st.v[last].text) == 0)
-			SHK_FREE(st.v[i].text);
-		else
-			last = i;
-	}
-	if (st.n > 0)
-		qsort(st.v, st.n, sizeof(*st.v), cmp_order);
-	if (st.nrevoked > 0)
-		qsort(st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str);
-
+	export_sort(&st);
 	if (out != NULL) {
 		if ((f = export_out_open(out, &o)) == NULL) {
 			cli_error("cannot create a temporary file for %s: %s", SHK_ESC(out),
