@@ -75,11 +75,11 @@ START_TEST(test_replace_file)
 	struct shk_error err;
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(shk_replace_file(dfd, "f", ".f.XXXXXX.tmp", "one\n", 4, 0644,
-					  SHK_REPLACE_UNIQUE | SHK_REPLACE_FSYNC |
-						  SHK_REPLACE_FSYNC_DIR,
-					  &err),
-			 SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_file(dfd, "f", ".f.XXXXXX.tmp", "one\n", 4, 0644,
+			     SHK_REPLACE_UNIQUE | SHK_REPLACE_FSYNC | SHK_REPLACE_FSYNC_DIR,
+			     &err),
+	    SHK_OK);
 	assert_content("f", "one\n");
 	ck_assert_int_eq(shk_replace_file(dfd, "f", ".f.XXXXXX.tmp", "second\n", 7, 0644,
 					  SHK_REPLACE_UNIQUE, &err),
@@ -99,12 +99,13 @@ START_TEST(test_modes)
 
 	memset(&err, 0, sizeof(err));
 	/* CHMOD: exactly the mode, whatever the umask. */
-	ck_assert_int_eq(shk_replace_file(dfd, "exact", ".tmp", "x", 1, 0644, SHK_REPLACE_CHMOD,
-					  &err),
-			 SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_file(dfd, "exact", ".tmp", "x", 1, 0644, SHK_REPLACE_CHMOD, &err),
+	    SHK_OK);
 	ck_assert_uint_eq(mode_of("exact"), 0644);
 	/* Without it, the umask applies (the caches' rule). */
-	ck_assert_int_eq(shk_replace_file(dfd, "masked", ".tmp", "x", 1, 0644, 0, &err), SHK_OK);
+	ck_assert_int_eq(shk_replace_file(dfd, "masked", ".tmp", "x", 1, 0644, 0, &err),
+			 SHK_OK);
 	ck_assert_uint_eq(mode_of("masked"), 0600);
 	umask(old);
 }
@@ -136,12 +137,12 @@ START_TEST(test_unique_names)
 	size_t i;
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(shk_replace_open(&a, dfd, ".fX.XXXXXXXX.tmp", 0600, SHK_REPLACE_UNIQUE,
-					  &err),
-			 SHK_OK);
-	ck_assert_int_eq(shk_replace_open(&b, dfd, ".fX.XXXXXXXX.tmp", 0600, SHK_REPLACE_UNIQUE,
-					  &err),
-			 SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_open(&a, dfd, ".fX.XXXXXXXX.tmp", 0600, SHK_REPLACE_UNIQUE, &err),
+	    SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_open(&b, dfd, ".fX.XXXXXXXX.tmp", 0600, SHK_REPLACE_UNIQUE, &err),
+	    SHK_OK);
 	ck_assert_str_ne(a.tmp, b.tmp);
 	/* Only the last run of X changes, into hex digits. */
 	ck_assert_uint_eq(strlen(a.tmp), strlen(".fX.XXXXXXXX.tmp"));
@@ -154,9 +155,9 @@ START_TEST(test_unique_names)
 	shk_replace_abort(&b);
 	ck_assert_int_eq(count_entries(), 0);
 	/* A unique name needs room to be unique. */
-	ck_assert_int_eq(shk_replace_open(&a, dfd, ".f.XXXXX.tmp", 0600, SHK_REPLACE_UNIQUE,
-					  &err),
-			 SHK_ERR_INVAL);
+	ck_assert_int_eq(
+	    shk_replace_open(&a, dfd, ".f.XXXXX.tmp", 0600, SHK_REPLACE_UNIQUE, &err),
+	    SHK_ERR_INVAL);
 	ck_assert_int_eq(count_entries(), 0);
 }
 END_TEST
@@ -173,15 +174,16 @@ START_TEST(test_planted_symlink)
 	snprintf(link, sizeof(link), "%s/.tmp", tmp);
 	ck_assert_int_eq(symlink(victim, link), 0);
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(shk_replace_file(dfd, "f", ".tmp", "new\n", 4, 0644, SHK_REPLACE_CHMOD,
-					  &err),
-			 SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_file(dfd, "f", ".tmp", "new\n", 4, 0644, SHK_REPLACE_CHMOD, &err),
+	    SHK_OK);
 	assert_content("victim", "precious\n");
 	assert_content("f", "new\n");
 	ck_assert_int_eq(count_entries(), 2);
 	/* A leftover regular file goes the same way. */
 	tu_write(tmp, ".tmp", "stale leftover");
-	ck_assert_int_eq(shk_replace_file(dfd, "f", ".tmp", "newer\n", 6, 0644, 0, &err), SHK_OK);
+	ck_assert_int_eq(shk_replace_file(dfd, "f", ".tmp", "newer\n", 6, 0644, 0, &err),
+			 SHK_OK);
 	assert_content("f", "newer\n");
 	ck_assert_int_eq(count_entries(), 2);
 }
@@ -230,9 +232,9 @@ START_TEST(test_write_fails)
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	memset(&err, 0, sizeof(err));
 	errno = 0;
-	ck_assert_int_eq(shk_replace_file(dfd, "f", ".tmp", big, sizeof(big), 0644,
-					  SHK_REPLACE_FSYNC, &err),
-			 SHK_ERR_SYSTEM);
+	ck_assert_int_eq(
+	    shk_replace_file(dfd, "f", ".tmp", big, sizeof(big), 0644, SHK_REPLACE_FSYNC, &err),
+	    SHK_ERR_SYSTEM);
 	ck_assert_int_eq(errno, EFBIG);
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, ".tmp: write: "));
@@ -264,9 +266,8 @@ START_TEST(test_fsync_dir_flags)
 	ck_assert_str_eq(err.msg, "");
 	assert_content("f", "2");
 	/* Not asked for: never tried. */
-	ck_assert_int_eq(shk_replace_file(pfd, "f", ".tmp", "3", 1, 0644, SHK_REPLACE_FSYNC,
-					  &err),
-			 SHK_OK);
+	ck_assert_int_eq(
+	    shk_replace_file(pfd, "f", ".tmp", "3", 1, 0644, SHK_REPLACE_FSYNC, &err), SHK_OK);
 	assert_content("f", "3");
 	ck_assert_int_eq(count_entries(), 1);
 	ck_assert_int_eq(shk_replace_sync_dir(dfd, &err), SHK_OK);

@@ -60,8 +60,8 @@ replace_random_hex(char *x, size_t n, unsigned int attempt)
 		chunk = n - i < sizeof(rnd) ? n - i : sizeof(rnd);
 		if (getrandom(rnd, chunk, GRND_NONBLOCK) != (ssize_t)chunk) {
 			clock_gettime(CLOCK_MONOTONIC, &ts);
-			v = (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_nsec ^ (uint64_t)attempt << 20 ^
-			    (uint64_t)i;
+			v = (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_nsec ^
+			    (uint64_t)attempt << 20 ^ (uint64_t)i;
 			for (k = 0; k < chunk; k++) {
 				v = v * 6364136223846793005ULL + 1442695040888963407ULL;
 				rnd[k] = (unsigned char)(v >> 56);
@@ -104,7 +104,8 @@ shk_replace_open(struct shk_replace *rp, int dirfd, const char *tmpl, mode_t mod
 	if (len >= sizeof(rp->tmp))
 		return shk_error_set(err, SHK_ERR_RANGE, 0, "%s: name too long", tmpl);
 	if (unique && replace_x_run(tmpl, len, &xs, &xe) != SHK_OK)
-		return shk_error_set(err, SHK_ERR_INVAL, 0, "%s: no XXXXXX to make unique", tmpl);
+		return shk_error_set(err, SHK_ERR_INVAL, 0, "%s: no XXXXXX to make unique",
+				     tmpl);
 	memcpy(rp->tmp, tmpl, len + 1);
 	for (tries = 0;; tries++) {
 		if (unique)
@@ -121,10 +122,11 @@ shk_replace_open(struct shk_replace *rp, int dirfd, const char *tmpl, mode_t mod
 			continue;
 		/* The fixed name is used under the lock: what is there is a
 		 * killed writer's leftover (or was planted), never in use. */
-		if (oerrno == EEXIST && !unique && tries == 0 && unlinkat(dirfd, rp->tmp, 0) == 0)
+		if (oerrno == EEXIST && !unique && tries == 0 &&
+		    unlinkat(dirfd, rp->tmp, 0) == 0)
 			continue;
-		r = shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: cannot create: %s",
-				  rp->tmp, strerror(oerrno));
+		r = shk_error_set(err, shk_replace_errno_status(oerrno), 0,
+				  "%s: cannot create: %s", rp->tmp, strerror(oerrno));
 		rp->tmp[0] = '\0';
 		errno = oerrno;
 		return r;
@@ -206,8 +208,8 @@ shk_replace_commit(struct shk_replace *rp, const char *name, struct shk_error *e
 				     name);
 	if (renameat(rp->dirfd, rp->tmp, rp->dirfd, name) == -1) {
 		oerrno = errno;
-		r = shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: rename: %s", name,
-				  strerror(oerrno));
+		r = shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: rename: %s",
+				  name, strerror(oerrno));
 		shk_replace_abort(rp);
 		errno = oerrno;
 		return r;

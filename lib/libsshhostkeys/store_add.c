@@ -98,8 +98,7 @@ store_system_salt(const struct shk_ctx *ctx, unsigned char salt[SHK_SSH2_SALT_LE
 }
 
 static int
-store_validate_keys(const struct shk_ctx *ctx, const struct shk_key *const *keys,
-		    size_t nkeys)
+store_validate_keys(const struct shk_ctx *ctx, const struct shk_key *const *keys, size_t nkeys)
 {
 	struct shk_error err;
 	size_t i;
@@ -213,12 +212,12 @@ struct store_add {
 	int dirfd, lockfd;
 	struct store_names nm;
 	int hashed_exists, plain_exists;
-	const char *target; /* the name written: nm.plain or nm.hashed */
-	const char *from;   /* the name its content starts from, or NULL */
+	const char *target;   /* the name written: nm.plain or nm.hashed */
+	const char *from;     /* the name its content starts from, or NULL */
 	struct shk_fmap base; /* from, mapped when mapped */
 	int mapped;
 	struct store_keys have; /* the keys in from */
-	unsigned char *isnew;	/* per key: neither in from nor given before */
+	unsigned char *isnew;   /* per key: neither in from nor given before */
 	size_t nnew;
 };
 
@@ -294,9 +293,9 @@ store_add_salt(struct store_add *a, unsigned char salt[SHK_SSH2_SALT_LEN])
 	memset(&err, 0, sizeof(err));
 	r = shk_sf_salt(a->dirfd, hashed,
 			a->scope == SHK_STORE_USER && hashed &&
-					store_system_salt(a->ctx, seed) == SHK_OK
-				? seed
-				: NULL,
+				store_system_salt(a->ctx, seed) == SHK_OK
+			    ? seed
+			    : NULL,
 			salt, &created, &err);
 	if (r == SHK_OK) {
 		a->nm.have_salt = 1;
@@ -329,8 +328,8 @@ store_add_choose(struct store_add *a, const unsigned char salt[SHK_SSH2_SALT_LEN
 		if ((r = shk_ssh2_hashed_name(salt, a->canon, a->port, a->nm.hashed,
 					      sizeof(a->nm.hashed))) != SHK_OK)
 			return r;
-		if ((a->hashed_exists = store_exists(a->ctx, a->d.path, a->dirfd, a->nm.hashed)) <
-		    0)
+		if ((a->hashed_exists =
+			 store_exists(a->ctx, a->d.path, a->dirfd, a->nm.hashed)) < 0)
 			return a->hashed_exists;
 	}
 	if ((a->plain_exists = store_exists(a->ctx, a->d.path, a->dirfd, a->nm.plain)) < 0)
@@ -345,7 +344,9 @@ store_add_choose(struct store_add *a, const unsigned char salt[SHK_SSH2_SALT_LEN
 				     a->canon, a->port);
 		/* Start from what lookups see: the hashed file, else the
 		 * plain one being converted. */
-		a->from = a->hashed_exists ? a->nm.hashed : a->plain_exists ? a->nm.plain : NULL;
+		a->from = a->hashed_exists  ? a->nm.hashed
+			  : a->plain_exists ? a->nm.plain
+					    : NULL;
 	} else {
 		a->target = a->nm.plain;
 		a->from = a->plain_exists ? a->nm.plain : NULL;
@@ -370,8 +371,8 @@ store_add_new_keys(struct store_add *a)
 			return r;
 		}
 		a->mapped = 1;
-		r = shk_keyfile_parse(a->base.data != NULL ? a->base.data : "", a->base.len, path,
-				      &a->ctx->log, store_keys_cb, &a->have, NULL);
+		r = shk_keyfile_parse(a->base.data != NULL ? a->base.data : "", a->base.len,
+				      path, &a->ctx->log, store_keys_cb, &a->have, NULL);
 		if (r != SHK_OK)
 			return r;
 	}
@@ -458,7 +459,8 @@ store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_f
 	a.dirfd = a.lockfd = -1;
 	if ((r = store_add_host(&a, host, port)) == SHK_OK &&
 	    (r = store_add_open(&a)) == SHK_OK && (r = store_add_salt(&a, salt)) == SHK_OK &&
-	    (r = store_add_choose(&a, salt)) == SHK_OK && (r = store_add_new_keys(&a)) == SHK_OK)
+	    (r = store_add_choose(&a, salt)) == SHK_OK &&
+	    (r = store_add_new_keys(&a)) == SHK_OK)
 		r = store_add_write(&a, added);
 	store_add_free(&a);
 	return r;
