@@ -17,18 +17,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "base64.h"
 #include "cli.h"
 #include "key.h"
 #include "knownhosts.h"
+#include "replace.h"
 #include "shk.h"
 
 /* libssh (0.11.4, 0.12, Debian 0.10.6+deb12u3) does not read a
@@ -157,6 +157,29 @@ line_key(const struct export_line *l)
 	return p + l->namelen + 1;
 }
 
+/* Identical lines once (the first one seen; the others' text is freed),
+ * then back in source order so the file reads like the stores; the
+ * revoked keys sorted for bsearch. */
+static void
+export_sort(struct export_state *st)
+{
+	size_t i, last;
+
+	/* qsort and bsearch want a non-NULL array even when it is empty. */
+	if (st->n > 0)
+		qsort(st->v, st->n, sizeof(*st->v), cmp_text);
+	for (i = 1, last = 0; i < st->n; i++) {
+		if (strcmp(st->v[i].text, st->v[last].text) == 0)
+			SHK_FREE(st->v[i].text);
+		else
+			last = i;
+	}
+	if (st->n > 0)
+		qsort(st->v, st->n, sizeof(*st->v), cmp_order);
+	if (st->nrevoked > 0)
+		qsort(st->revoked, st->nrevoked, sizeof(*st->revoked), cmp_str);
+}
+
 /* Whether a host field is a list of plain names ssh-keygen -H would hash. */
 static int
 hashable(const char *names, size_t len)
@@ -211,49 +234,83 @@ write_line(FILE *f, const struct export_line *l, int hash, unsigned long long *t
 	return 0;
 }
 
-/* Temporary file next to path, so the rename stays in one file system. */
-static FILE *
-open_temp(const char *path, char **tmp)
-{
-	FILE *f;
-	int fd;
+/*
+ * --out FILE is replaced atomically (replace.h) by a temporary file beside
+ * it, "FILE.XXXXXX". FILE may be anywhere the user points (a removable
+ * disk, a network share), so a refused chmod or directory fsync is no
+ * error there. Readers are other programs of the same user, or everyone
+ * for a system-wide file: the same mode ssh uses for known_hosts.
+ */
+#define EXPORT_REPLACE_FLAGS                                                            \
+	(SHK_REPLACE_UNIQUE | SHK_REPLACE_CHMOD | SHK_REPLACE_FSYNC | SHK_REPLACE_FSYNC_DIR | \
+	 SHK_REPLACE_LENIENT)
+#define EXPORT_MODE 0644
 
-	if (asprintf(tmp, "%s.XXXXXX", path) == -1) {
-		*tmp = NULL;
-		return NULL;
-	}
-	if ((fd = mkostemp(*tmp, O_CLOEXEC)) == -1) {
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	/* Readers are other programs of the same user, or everyone for a
-	 * system-wide file: the same mode ssh uses for known_hosts. */
-	(void)fchmod(fd, 0644);
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
+struct export_out {
+	struct shk_replace rp;
+	int dirfd;
+	const char *base; /* FILE's last component: the name in dirfd */
+	char *tmp;	  /* the temporary file's path, for messages */
+};
+
+static void
+export_out_discard(struct export_out *o)
+{
+	shk_replace_abort(&o->rp);
+	if (o->dirfd != -1)
+		close(o->dirfd);
+	o->dirfd = -1;
+	SHK_FREE(o->tmp);
 }
 
-static int
-fsync_dir(const char *path)
+/* Start replacing path: a stream on the temporary file (stdio gets a
+ * descriptor of its own; o keeps one to fsync), or NULL with errno. */
+static FILE *
+export_out_open(const char *path, struct export_out *o)
 {
-	char *copy, *dir;
-	int fd, r = 0;
+	const char *slash = strrchr(path, '/');
+	char tmpl[NAME_MAX + 1], *dir;
+	FILE *f;
+	int fd, n, oerrno;
 
-	if ((copy = strdup(path)) == NULL)
-		return -1;
-	dir = dirname(copy);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(fd) != 0)
-		r = -1;
-	if (fd != -1)
+	memset(o, 0, sizeof(*o));
+	o->rp.fd = o->dirfd = -1;
+	o->base = slash != NULL ? slash + 1 : path;
+	if (slash == NULL)
+		dir = strdup(".");
+	else
+		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (dir == NULL)
+		return NULL;
+	o->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (o->dirfd == -1)
+		return NULL;
+	n = snprintf(tmpl, sizeof(tmpl), "%s.XXXXXX", o->base);
+	if (n < 0 || (size_t)n >= sizeof(tmpl)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if (shk_replace_open(&o->rp, o->dirfd, tmpl, EXPORT_MODE, EXPORT_REPLACE_FLAGS, NULL) !=
+		    SHK_OK ||
+	    asprintf(&o->tmp, "%s%s", path, o->rp.tmp + strlen(o->base)) == -1) {
+		o->tmp = NULL;
+		goto fail;
+	}
+	if ((fd = fcntl(o->rp.fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		goto fail;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		oerrno = errno;
 		close(fd);
-	free(copy);
-	return r;
+		errno = oerrno;
+		goto fail;
+	}
+	return f;
+fail:
+	oerrno = errno;
+	export_out_discard(o);
+	errno = oerrno;
+	return NULL;
 }
 
 int
@@ -266,15 +323,17 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct export_state st;
+	struct export_out o;
 	unsigned long long total = 0;
 	const char *out = NULL;
 	struct shk_ctx *ctx;
-	char *tmp = NULL;
 	FILE *f = NULL;
-	size_t i, last, dropped_revoked = 0;
+	size_t i, dropped_revoked = 0;
 	int c, r, hash = 0, rc = CLI_EXIT_ERROR;
 
 	memset(&st, 0, sizeof(st));
+	memset(&o, 0, sizeof(o));
+	o.rp.fd = o.dirfd = -1;
 	while ((c = getopt_long(argc, argv, "H", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
@@ -302,24 +361,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	/* Identical lines once (the first one seen), then back in source
-	 * order so the file reads like the stores. */
-	/* qsort and bsearch want a non-NULL array even when it is empty. */
-	if (st.n > 0)
-		qsort(st.v, st.n, sizeof(*st.v), cmp_text);
-	for (i = 1, last = 0; i < st.n; i++) {
-		if (strcmp(st.v[i].text, st.v[last].text) == 0)
-			SHK_FREE(st.v[i].text);
-		else
-			last = i;
-	}
-	if (st.n > 0)
-		qsort(st.v, st.n, sizeof(*st.v), cmp_order);
-	if (st.nrevoked > 0)
-		qsort(st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str);
-
+	export_sort(&st);
 	if (out != NULL) {
-		if ((f = open_temp(out, &tmp)) == NULL) {
+		if ((f = export_out_open(out, &o)) == NULL) {
 			cli_error("cannot create a temporary file for %s: %s", SHK_ESC(out),
 				  strerror(errno));
 			goto out;
@@ -345,23 +389,17 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (out != NULL) {
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-			cli_error("cannot write %s: %s", SHK_ESC(tmp), strerror(errno));
-			goto out;
-		}
-		if (fclose(f) != 0) {
-			f = NULL;
-			cli_error("cannot write %s: %s", SHK_ESC(tmp), strerror(errno));
-			goto out;
-		}
+		r = fclose(f);
 		f = NULL;
-		if (rename(tmp, out) != 0) {
-			cli_error("cannot rename %s to %s: %s", SHK_ESC(tmp), SHK_ESC(out),
+		if (r != 0 || shk_replace_close(&o.rp, NULL) != SHK_OK) {
+			cli_error("cannot write %s: %s", SHK_ESC(o.tmp), strerror(errno));
+			goto out;
+		}
+		if (shk_replace_commit(&o.rp, o.base, NULL) != SHK_OK) {
+			cli_error("cannot rename %s to %s: %s", SHK_ESC(o.tmp), SHK_ESC(out),
 				  strerror(errno));
 			goto out;
 		}
-		SHK_FREE(tmp);
-		(void)fsync_dir(out);
 	}
 	if (dropped_revoked > 0 && cli->verbose > 0)
 		cli_error("left out %zu entr%s whose key is revoked", dropped_revoked,
@@ -374,10 +412,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 out:
 	if (f != NULL && f != stdout)
 		fclose(f);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
+	export_out_discard(&o);
 	for (i = 0; i < st.n; i++)
 		free(st.v[i].text);
 	free(st.v);

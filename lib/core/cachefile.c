@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cachefile.h"
 #include "privfs.h"
+#include "replace.h"
 
 int
 shk_cache_dirs(const char *root, const char *home, uid_t uid, uid_t euid, char **sys,
@@ -129,14 +129,9 @@ int
 shk_cache_write(const char *dir, const char *name, const void *data, size_t len, uid_t euid,
 		struct shk_error *err)
 {
-	char tmp[NAME_MAX + 1];
-	unsigned int rnd = 0;
-	const unsigned char *p;
-	size_t left;
-	ssize_t n;
-	int dfd = -1, fd = -1, r;
+	char tmpl[NAME_MAX + 1];
+	int dfd = -1, n, r;
 
-	tmp[0] = '\0';
 	/* A set-ID process reads stores as the real user (privfs.h): what it
 	 * learnt is not worth a file that user could not write, nor one in a
 	 * directory chosen by its effective uid. */
@@ -148,50 +143,23 @@ shk_cache_write(const char *dir, const char *name, const void *data, size_t len,
 				     strerror(errno));
 	if ((r = shk_cache_open_dir(dir, euid, &dfd, err)) != SHK_OK)
 		return r;
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-		rnd = (unsigned int)getpid();
-	n = snprintf(tmp, sizeof(tmp), ".%s.%08x.tmp", name, rnd);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		tmp[0] = '\0';
+	n = snprintf(tmpl, sizeof(tmpl), ".%s.XXXXXXXX.tmp", name);
+	if (n < 0 || (size_t)n >= sizeof(tmpl)) {
 		r = shk_error_set(err, SHK_ERR_RANGE, 0, "%s: name too long", name);
 		goto out;
 	}
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    euid == 0 ? 0644 : 0600);
-	if (fd == -1) {
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "%s/%s: %s", dir, tmp, strerror(errno));
-		tmp[0] = '\0';
-		goto out;
+	/* Unique names, no lock: writers of one cache do not wait for each
+	 * other, and the last rename wins. No fsync (see the header). */
+	r = shk_replace_file(dfd, name, tmpl, data, len, euid == 0 ? 0644 : 0600,
+			     SHK_REPLACE_UNIQUE, err);
+	if (r != SHK_OK && err != NULL) {
+		/* The reason names a file in dir: say which dir. */
+		char msg[SHK_ERRMSG_MAX];
+
+		memcpy(msg, err->msg, sizeof(msg));
+		shk_error_set(err, r, 0, "%s/%s", dir, msg);
 	}
-	for (p = data, left = len; left > 0; p += n, left -= (size_t)n) {
-		if ((n = write(fd, p, left)) <= 0) {
-			if (n == -1 && errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "write %s/%s: %s", dir, tmp,
-					  n == 0 ? "no progress" : strerror(errno));
-			goto out;
-		}
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "close: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) == -1) {
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, "rename %s/%s: %s", dir, name,
-				  strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	r = SHK_OK;
 out:
-	if (fd != -1)
-		close(fd);
-	if (r != SHK_OK && tmp[0] != '\0')
-		unlinkat(dfd, tmp, 0);
 	close(dfd);
 	return r;
 }

@@ -70,8 +70,9 @@ int shk_cache_open_file(int dfd, const char *dir, const char *name, uid_t euid, 
  * Write data[0..len) as dir/name: create dir when missing (and one level
  * above it: ~/.cache or /var/cache, mode 0755 for euid 0, else 0700),
  * check it as shk_cache_open_dir does, write ".<name>.<random>.tmp"
- * (mode 0644 for euid 0, else 0600) and rename it over name. No fsync:
- * readers check a checksum. SHK_OK or a status with err saying why.
+ * (mode 0644 for euid 0, else 0600) and rename it over name (replace.h,
+ * a unique temporary name, no lock). No fsync: readers check a checksum.
+ * SHK_OK or a status with err saying why.
  */
 int shk_cache_write(const char *dir, const char *name, const void *data, size_t len,
 		    uid_t euid, struct shk_error *err);

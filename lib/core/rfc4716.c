@@ -79,62 +79,81 @@ comment_unquote(const char *v, size_t *s, size_t *e)
 	}
 }
 
-int
-shk_rfc4716_parse_block(const char *buf, size_t len, struct shk_key **out,
-			size_t *consumed, unsigned long *lines, struct shk_error *err)
-{
+/* One block as the steps of shk_rfc4716_parse_block() take it apart. */
+struct rfc4716_block {
+	size_t body, body_end;		   /* buf[body..body_end): between BEGIN and END */
+	unsigned long begin_line, body_line; /* the BEGIN line; the first key-data line */
+	char *b64;			   /* the key data without line breaks (malloc'd) */
+	size_t b64len;
+	/* Header state: the value being read (a Comment's is kept in value),
+	 * whether it continues on the next line. */
 	char value[RFC4716_VALUE_MAX + 1];
-	char *b64 = NULL;
-	unsigned char *tmp = NULL;
-	size_t pos = 0, next, end, s, e, body, body_end = 0, after = 0, b64len = 0;
-	size_t valuelen = 0, tmplen, typelen, cs = 0, ce = 0;
-	unsigned long lineno = 0, begin_line, body_line = 0;
-	int in_header = 1, cont = 0, in_comment = 0, have_comment = 0, r;
+	size_t valuelen, cs, ce; /* the last Comment is value[cs..ce) */
+	int cont, in_comment, have_comment;
+};
 
-	*out = NULL;
-	/* Blank lines, then the BEGIN line. */
+/* Blank lines, then the BEGIN line: SHK_OK with *pos after it and
+ * *lineno its number; on error *consumed and *lines say where the next
+ * block may start. */
+static int
+rfc4716_find_begin(const char *buf, size_t len, size_t *pos, unsigned long *lineno,
+		   size_t *consumed, unsigned long *lines, struct shk_error *err)
+{
+	size_t next, end, s, e;
+
 	for (;;) {
-		if (pos >= len) {
+		if (*pos >= len) {
 			*consumed = len;
-			*lines = lineno;
-			return shk_error_set(err, SHK_ERR_PARSE, lineno, "no BEGIN line");
+			*lines = *lineno;
+			return shk_error_set(err, SHK_ERR_PARSE, *lineno, "no BEGIN line");
 		}
-		next = shk_rfc4716_next_line(buf, len, pos, &end);
-		lineno++;
-		s = pos;
+		next = shk_rfc4716_next_line(buf, len, *pos, &end);
+		(*lineno)++;
+		s = *pos;
 		e = end;
 		trim(buf, &s, &e);
 		if (s == e) {
-			pos = next;
+			*pos = next;
 			continue;
 		}
 		if (!is_marker(buf, s, e, SHK_RFC4716_BEGIN)) {
 			*consumed = next;
-			*lines = lineno;
-			return shk_error_set(err, SHK_ERR_PARSE, lineno,
+			*lines = *lineno;
+			return shk_error_set(err, SHK_ERR_PARSE, *lineno,
 					     "expected \"%s\"", SHK_RFC4716_BEGIN);
 		}
-		pos = next;
-		break;
+		*pos = next;
+		return SHK_OK;
 	}
-	begin_line = lineno;
-	body = pos;
+}
 
-	/* Find the END line first, so that a missing END is caught before
-	 * anything is allocated and the next block can still be read. */
+/*
+ * Find the END line first, so that a missing END is caught before
+ * anything is allocated and the next block can still be read. From
+ * b->body (line b->begin_line + 1 on): SHK_OK with b->body_end; *consumed
+ * and *lines are set either way.
+ */
+static int
+rfc4716_find_end(const char *buf, size_t len, struct rfc4716_block *b, size_t *consumed,
+		 unsigned long *lines, struct shk_error *err)
+{
+	size_t pos = b->body, next, end;
+	unsigned long lineno = b->begin_line;
+
 	for (;;) {
 		if (pos >= len) {
 			*consumed = len;
 			*lines = lineno;
-			return shk_error_set(err, SHK_ERR_PARSE, begin_line,
+			return shk_error_set(err, SHK_ERR_PARSE, b->begin_line,
 					     "block has no \"%s\" line", SHK_RFC4716_END);
 		}
 		next = shk_rfc4716_next_line(buf, len, pos, &end);
 		lineno++;
 		if (is_marker(buf, pos, end, SHK_RFC4716_END)) {
-			body_end = pos;
-			after = next;
-			break;
+			b->body_end = pos;
+			*consumed = next;
+			*lines = lineno;
+			return SHK_OK;
 		}
 		if (is_marker(buf, pos, end, SHK_RFC4716_BEGIN)) {
 			/* Resume at this BEGIN: it probably starts a good block. */
@@ -146,121 +165,165 @@ shk_rfc4716_parse_block(const char *buf, size_t len, struct shk_key **out,
 		}
 		pos = next;
 	}
-	*consumed = after;
-	*lines = lineno;
+}
 
-	if ((b64 = malloc(body_end - body + 1)) == NULL) {
-		r = shk_error_set(err, SHK_ERR_NOMEM, begin_line, "out of memory");
-		goto out;
+/* A continuation line buf[s..e) of a header value: appended as it is. */
+static int
+rfc4716_continuation(const char *buf, size_t s, size_t e, unsigned long lineno,
+		     struct rfc4716_block *b, struct shk_error *err)
+{
+	b->cont = e > s && buf[e - 1] == '\\';
+	if (b->cont)
+		e--;
+	if (b->valuelen + (e - s) > RFC4716_VALUE_MAX)
+		return shk_error_set(err, SHK_ERR_PARSE, lineno, "header value longer than %d bytes",
+				     RFC4716_VALUE_MAX);
+	if (b->in_comment)
+		memcpy(b->value + b->valuelen, buf + s, e - s);
+	b->valuelen += e - s;
+	if (b->in_comment)
+		b->ce = b->valuelen;
+	return SHK_OK;
+}
+
+/* A header line buf[s..e) (trimmed, holding colon): "Tag: value". */
+static int
+rfc4716_header(const char *buf, size_t s, size_t e, const char *colon, unsigned long lineno,
+	       struct rfc4716_block *b, struct shk_error *err)
+{
+	size_t ts = s, te = (size_t)(colon - buf), vs = te + 1;
+
+	if (!tag_ok(buf + ts, te - ts))
+		return shk_error_set(err, SHK_ERR_PARSE, lineno, "bad header tag");
+	while (vs < e && (buf[vs] == ' ' || buf[vs] == '\t'))
+		vs++;
+	b->cont = e > vs && buf[e - 1] == '\\';
+	if (b->cont)
+		e--;
+	if (e - vs > RFC4716_VALUE_MAX)
+		return shk_error_set(err, SHK_ERR_PARSE, lineno, "header value longer than %d bytes",
+				     RFC4716_VALUE_MAX);
+	/* Tags are case-insensitive; unknown ones are ignored. */
+	b->in_comment = shk_strncaseeq(buf + ts, te - ts, "Comment");
+	b->valuelen = e - vs;
+	if (b->in_comment) {
+		/* The last Comment header wins, as anywhere else. */
+		b->have_comment = 1;
+		memcpy(b->value, buf + vs, b->valuelen);
+		b->ce = b->valuelen;
 	}
-	lineno = begin_line;
-	for (pos = body; pos < body_end; pos = next) {
-		next = shk_rfc4716_next_line(buf, body_end, pos, &end);
+	return SHK_OK;
+}
+
+/* The lines between BEGIN and END: headers, then the key data, which
+ * is gathered into b->b64. */
+static int
+rfc4716_read_body(const char *buf, struct rfc4716_block *b, struct shk_error *err)
+{
+	const char *colon;
+	size_t pos, next, end, s, e;
+	unsigned long lineno = b->begin_line;
+	int in_header = 1, r;
+
+	if ((b->b64 = malloc(b->body_end - b->body + 1)) == NULL)
+		return shk_error_set(err, SHK_ERR_NOMEM, b->begin_line, "out of memory");
+	for (pos = b->body; pos < b->body_end; pos = next) {
+		next = shk_rfc4716_next_line(buf, b->body_end, pos, &end);
 		lineno++;
 		s = pos;
 		e = end;
-		if (in_header && cont) {
-			/* Continuation: the line is appended as it is. */
-			cont = e > s && buf[e - 1] == '\\';
-			if (cont)
-				e--;
-			if (valuelen + (e - s) > RFC4716_VALUE_MAX) {
-				r = shk_error_set(err, SHK_ERR_PARSE, lineno,
-						  "header value longer than %d bytes",
-						  RFC4716_VALUE_MAX);
-				goto out;
-			}
-			if (in_comment)
-				memcpy(value + valuelen, buf + s, e - s);
-			valuelen += e - s;
-			if (in_comment)
-				ce = valuelen;
+		if (in_header && b->cont) {
+			if ((r = rfc4716_continuation(buf, s, e, lineno, b, err)) != SHK_OK)
+				return r;
 			continue;
 		}
 		trim(buf, &s, &e);
 		if (s == e)
 			continue; /* stray blank line: harmless */
-		if (memchr(buf + s, ':', e - s) != NULL) {
-			const char *colon = memchr(buf + s, ':', e - s);
-			size_t ts = s, te = (size_t)(colon - buf), vs = te + 1;
-
-			if (!in_header) {
-				r = shk_error_set(err, SHK_ERR_PARSE, lineno,
-						  "header line after the key data");
-				goto out;
-			}
-			if (!tag_ok(buf + ts, te - ts)) {
-				r = shk_error_set(err, SHK_ERR_PARSE, lineno, "bad header tag");
-				goto out;
-			}
-			while (vs < e && (buf[vs] == ' ' || buf[vs] == '\t'))
-				vs++;
-			cont = e > vs && buf[e - 1] == '\\';
-			if (cont)
-				e--;
-			if (e - vs > RFC4716_VALUE_MAX) {
-				r = shk_error_set(err, SHK_ERR_PARSE, lineno,
-						  "header value longer than %d bytes",
-						  RFC4716_VALUE_MAX);
-				goto out;
-			}
-			/* Tags are case-insensitive; unknown ones are ignored. */
-			in_comment = shk_strncaseeq(buf + ts, te - ts, "Comment");
-			valuelen = e - vs;
-			if (in_comment) {
-				/* The last Comment header wins, as anywhere else. */
-				have_comment = 1;
-				memcpy(value, buf + vs, valuelen);
-				ce = valuelen;
-			}
+		if ((colon = memchr(buf + s, ':', e - s)) != NULL) {
+			if (!in_header)
+				return shk_error_set(err, SHK_ERR_PARSE, lineno,
+						     "header line after the key data");
+			if ((r = rfc4716_header(buf, s, e, colon, lineno, b, err)) != SHK_OK)
+				return r;
 			continue;
 		}
-		in_comment = 0;
-		if (e - s >= 4 && memcmp(buf + s, "----", 4) == 0) {
-			r = shk_error_set(err, SHK_ERR_PARSE, lineno, "unexpected marker line");
-			goto out;
-		}
+		b->in_comment = 0;
+		if (e - s >= 4 && memcmp(buf + s, "----", 4) == 0)
+			return shk_error_set(err, SHK_ERR_PARSE, lineno, "unexpected marker line");
 		if (in_header) {
 			in_header = 0;
-			body_line = lineno;
+			b->body_line = lineno;
 		}
-		memcpy(b64 + b64len, buf + s, e - s);
-		b64len += e - s;
+		memcpy(b->b64 + b->b64len, buf + s, e - s);
+		b->b64len += e - s;
 	}
-	if (b64len == 0) {
-		r = shk_error_set(err, SHK_ERR_PARSE, begin_line, "block holds no key");
-		goto out;
-	}
-	if (have_comment) {
-		comment_unquote(value, &cs, &ce);
-		if (memchr(value + cs, '\0', ce - cs) != NULL) {
-			r = shk_error_set(err, SHK_ERR_PARSE, begin_line, "NUL byte in Comment");
-			goto out;
-		}
-	}
-	/* The blob names its own type; decode once to learn it. */
-	tmplen = SHK_B64_DECODED_MAX(b64len);
-	if ((tmp = malloc(tmplen)) == NULL) {
-		r = shk_error_set(err, SHK_ERR_NOMEM, begin_line, "out of memory");
-		goto out;
-	}
-	if (shk_b64_decode(b64, b64len, tmp, tmplen, &tmplen) != SHK_OK) {
-		r = shk_error_set(err, SHK_ERR_PARSE, body_line, "key data is not valid base64");
+	if (b->b64len == 0)
+		return shk_error_set(err, SHK_ERR_PARSE, b->begin_line, "block holds no key");
+	return SHK_OK;
+}
+
+/* The key from the gathered data; the blob names its own type, so it is
+ * decoded once to learn it. */
+static int
+rfc4716_make_key(const struct rfc4716_block *b, struct shk_key **out, struct shk_error *err)
+{
+	unsigned char *tmp;
+	size_t tmplen, typelen;
+	int r;
+
+	tmplen = SHK_B64_DECODED_MAX(b->b64len);
+	if ((tmp = malloc(tmplen)) == NULL)
+		return shk_error_set(err, SHK_ERR_NOMEM, b->begin_line, "out of memory");
+	if (shk_b64_decode(b->b64, b->b64len, tmp, tmplen, &tmplen) != SHK_OK) {
+		r = shk_error_set(err, SHK_ERR_PARSE, b->body_line, "key data is not valid base64");
 		goto out;
 	}
 	if (tmplen < 4 || (typelen = (size_t)tmp[0] << 24 | (size_t)tmp[1] << 16 |
 				     (size_t)tmp[2] << 8 | tmp[3]) > tmplen - 4 ||
 	    !shk_keytype_plausible((const char *)tmp + 4, typelen)) {
-		r = shk_error_set(err, SHK_ERR_PARSE, body_line, "key data has no key type");
+		r = shk_error_set(err, SHK_ERR_PARSE, b->body_line, "key data has no key type");
 		goto out;
 	}
-	r = shk_key_from_b64((const char *)tmp + 4, typelen, b64, b64len,
-			     have_comment && ce > cs ? value + cs : NULL, ce - cs, out, err);
+	r = shk_key_from_b64((const char *)tmp + 4, typelen, b->b64, b->b64len,
+			     b->have_comment && b->ce > b->cs ? b->value + b->cs : NULL,
+			     b->ce - b->cs, out, err);
 	if (r != SHK_OK && err != NULL)
-		err->line = body_line;
+		err->line = b->body_line;
 out:
-	free(b64);
 	free(tmp);
+	return r;
+}
+
+int
+shk_rfc4716_parse_block(const char *buf, size_t len, struct shk_key **out,
+			size_t *consumed, unsigned long *lines, struct shk_error *err)
+{
+	struct rfc4716_block b;
+	size_t pos = 0;
+	unsigned long lineno = 0;
+	int r;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	if ((r = rfc4716_find_begin(buf, len, &pos, &lineno, consumed, lines, err)) != SHK_OK)
+		return r;
+	b.begin_line = lineno;
+	b.body = pos;
+	if ((r = rfc4716_find_end(buf, len, &b, consumed, lines, err)) != SHK_OK)
+		return r;
+	if ((r = rfc4716_read_body(buf, &b, err)) != SHK_OK)
+		goto out;
+	if (b.have_comment) {
+		comment_unquote(b.value, &b.cs, &b.ce);
+		if (memchr(b.value + b.cs, '\0', b.ce - b.cs) != NULL) {
+			r = shk_error_set(err, SHK_ERR_PARSE, b.begin_line, "NUL byte in Comment");
+			goto out;
+		}
+	}
+	r = rfc4716_make_key(&b, out, err);
+out:
+	free(b.b64);
 	return r;
 }
 

@@ -17,26 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "replace.h"
 #include "storefile.h"
-
-static int
-sf_errno_status(int e)
-{
-	switch (e) {
-	case ENOENT:
-		return SHK_ERR_NOTFOUND;
-	case ELOOP:
-		return SHK_ERR_UNTRUSTED;
-	case ENOTDIR:
-		return SHK_ERR_INVAL;
-	case ENAMETOOLONG:
-		return SHK_ERR_RANGE;
-	case ENOMEM:
-		return SHK_ERR_NOMEM;
-	default:
-		return SHK_ERR_SYSTEM;
-	}
-}
 
 int
 shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t mode,
@@ -77,7 +59,7 @@ shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t
 	 * itself be reached through a symlink, like /home -> /usr/home. */
 	if ((fd = open(abuf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		oerrno = errno;
-		return shk_error_set(err, sf_errno_status(oerrno), 0, "%s: %s", abuf,
+		return shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: %s", abuf,
 				     strerror(oerrno));
 	}
 	for (s = rest;;) {
@@ -106,7 +88,7 @@ shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t
 				made = 1;
 			else if (errno != EEXIST) {
 				oerrno = errno;
-				r = shk_error_set(err, sf_errno_status(oerrno), 0,
+				r = shk_error_set(err, shk_replace_errno_status(oerrno), 0,
 						  "%.*s: cannot create: %s", (int)(e - path), path,
 						  strerror(oerrno));
 				goto fail;
@@ -119,7 +101,7 @@ shk_sf_open_dir(const char *anchor, const char *path, unsigned int flags, mode_t
 			if (oerrno == ENOTDIR && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 			    S_ISLNK(st.st_mode))
 				oerrno = ELOOP;
-			r = sf_errno_status(oerrno);
+			r = shk_replace_errno_status(oerrno);
 			if (oerrno == ELOOP)
 				shk_error_set(err, r, 0, "%.*s: is a symbolic link: not followed",
 					      (int)(e - path), path);
@@ -166,7 +148,7 @@ sf_lock(int dirfd, int op, int *lockfd, struct shk_error *err)
 		    SHK_SF_FILE_MODE);
 	if (fd == -1) {
 		oerrno = errno;
-		r = sf_errno_status(oerrno);
+		r = shk_replace_errno_status(oerrno);
 		if (oerrno == ELOOP)
 			return shk_error_set(err, r, 0,
 					     SHK_SF_LOCK_NAME ": is a symbolic link: refused");
@@ -221,7 +203,7 @@ shk_sf_map(int dirfd, const char *name, struct shk_fmap *m, struct shk_error *er
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		oerrno = errno;
-		r = sf_errno_status(oerrno);
+		r = shk_replace_errno_status(oerrno);
 		if (oerrno == ELOOP)
 			return shk_error_set(err, r, 0, "%s: is a symbolic link: refused", name);
 		return shk_error_set(err, r, 0, "%s: %s", name, strerror(oerrno));
@@ -243,7 +225,7 @@ shk_sf_stat(int dirfd, const char *name, struct stat *st, struct shk_error *err)
 		st = &sb;
 	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == -1) {
 		oerrno = errno;
-		return shk_error_set(err, sf_errno_status(oerrno), 0, "%s: %s", name,
+		return shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: %s", name,
 				     strerror(oerrno));
 	}
 	if (S_ISLNK(st->st_mode))
@@ -255,84 +237,30 @@ shk_sf_stat(int dirfd, const char *name, struct stat *st, struct shk_error *err)
 	return SHK_OK;
 }
 
-/* Write data to a fresh temporary file, mode mode, synced and closed.
- * Any file already under the temporary name is a leftover: writers hold
- * the lock, so nobody else is using it. */
+/* How every store file is written (replace.h): the directory's one
+ * temporary name under its lock, the mode exactly, data and name durable. */
+#define SF_REPLACE_FLAGS (SHK_REPLACE_CHMOD | SHK_REPLACE_FSYNC | SHK_REPLACE_FSYNC_DIR)
+
+/* Write data to a fresh temporary file, mode mode, synced and closed
+ * but still under its temporary name. */
 static int
-sf_write_temp(int dirfd, const void *data, size_t len, mode_t mode, struct shk_error *err)
+sf_write_temp(int dirfd, struct shk_replace *rp, const void *data, size_t len, mode_t mode,
+	      struct shk_error *err)
 {
-	const char *p = data;
-	ssize_t n;
-	int fd, tries, oerrno, r;
+	int r;
 
-	for (tries = 0;; tries++) {
-		fd = openat(dirfd, SHK_SF_TEMP_NAME,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-		if (fd != -1)
-			break;
-		oerrno = errno;
-		if (oerrno == EEXIST && tries == 0 && unlinkat(dirfd, SHK_SF_TEMP_NAME, 0) == 0)
-			continue;
-		return shk_error_set(err, sf_errno_status(oerrno), 0,
-				     SHK_SF_TEMP_NAME ": cannot create: %s", strerror(oerrno));
-	}
-	if (fchmod(fd, mode) == -1) {
-		oerrno = errno;
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, SHK_SF_TEMP_NAME ": chmod: %s",
-				  strerror(oerrno));
-		goto fail;
-	}
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			oerrno = n == -1 ? errno : EIO;
-			r = shk_error_set(err, SHK_ERR_SYSTEM, 0, SHK_SF_TEMP_NAME ": write: %s",
-					  strerror(oerrno));
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) == -1) {
-		oerrno = errno;
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, SHK_SF_TEMP_NAME ": fsync: %s",
-				  strerror(oerrno));
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		oerrno = errno;
-		fd = -1;
-		r = shk_error_set(err, SHK_ERR_SYSTEM, 0, SHK_SF_TEMP_NAME ": close: %s",
-				  strerror(oerrno));
-		goto fail;
-	}
-	return SHK_OK;
-fail:
-	if (fd != -1)
-		close(fd);
-	unlinkat(dirfd, SHK_SF_TEMP_NAME, 0);
-	return r;
-}
-
-static int
-sf_sync_dir(int dirfd, struct shk_error *err)
-{
-	int oerrno;
-
-	if (fsync(dirfd) == -1) {
-		oerrno = errno;
-		return shk_error_set(err, SHK_ERR_SYSTEM, 0, "fsync of the directory: %s",
-				     strerror(oerrno));
-	}
-	return SHK_OK;
+	if ((r = shk_replace_open(rp, dirfd, SHK_SF_TEMP_NAME, mode, SF_REPLACE_FLAGS, err)) !=
+		    SHK_OK ||
+	    (r = shk_replace_write(rp, data, len, err)) != SHK_OK)
+		return r;
+	return shk_replace_close(rp, err);
 }
 
 int
 shk_sf_replace(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 	       const char *old_name, struct shk_error *err)
 {
+	struct shk_replace rp;
 	struct shk_error serr;
 	int exists, r, oerrno;
 
@@ -344,33 +272,28 @@ shk_sf_replace(int dirfd, const char *name, const void *data, size_t len, mode_t
 		return r;
 	}
 	exists = r == SHK_OK;
-	if ((r = sf_write_temp(dirfd, data, len, mode, err)) != SHK_OK)
+	if ((r = sf_write_temp(dirfd, &rp, data, len, mode, err)) != SHK_OK)
 		return r;
 	if (old_name != NULL && exists) {
 		if (unlinkat(dirfd, old_name, 0) == -1 && errno != ENOENT) {
 			oerrno = errno;
-			r = shk_error_set(err, sf_errno_status(oerrno), 0, "%s: cannot replace: %s",
-					  old_name, strerror(oerrno));
+			r = shk_error_set(err, shk_replace_errno_status(oerrno), 0,
+					  "%s: cannot replace: %s", old_name, strerror(oerrno));
 			goto fail;
 		}
 		/* linkat without AT_SYMLINK_FOLLOW links name itself, which
 		 * was just checked to be a regular file. */
 		if (linkat(dirfd, name, dirfd, old_name, 0) == -1) {
 			oerrno = errno;
-			r = shk_error_set(err, sf_errno_status(oerrno), 0, "%s: cannot link to %s: %s",
-					  name, old_name, strerror(oerrno));
+			r = shk_error_set(err, shk_replace_errno_status(oerrno), 0,
+					  "%s: cannot link to %s: %s", name, old_name,
+					  strerror(oerrno));
 			goto fail;
 		}
 	}
-	if (renameat(dirfd, SHK_SF_TEMP_NAME, dirfd, name) == -1) {
-		oerrno = errno;
-		r = shk_error_set(err, sf_errno_status(oerrno), 0, "%s: rename: %s", name,
-				  strerror(oerrno));
-		goto fail;
-	}
-	return sf_sync_dir(dirfd, err);
+	return shk_replace_commit(&rp, name, err);
 fail:
-	unlinkat(dirfd, SHK_SF_TEMP_NAME, 0);
+	shk_replace_abort(&rp);
 	return r;
 }
 
@@ -383,10 +306,10 @@ shk_sf_unlink(int dirfd, const char *name, struct shk_error *err)
 		return r;
 	if (unlinkat(dirfd, name, 0) == -1) {
 		oerrno = errno;
-		return shk_error_set(err, sf_errno_status(oerrno), 0, "%s: unlink: %s", name,
+		return shk_error_set(err, shk_replace_errno_status(oerrno), 0, "%s: unlink: %s", name,
 				     strerror(oerrno));
 	}
-	return sf_sync_dir(dirfd, err);
+	return shk_replace_sync_dir(dirfd, err);
 }
 
 static int
@@ -423,7 +346,7 @@ sf_count_hashed(int dirfd, long *n, struct shk_error *err)
 		oerrno = errno;
 		if (fd != -1)
 			close(fd);
-		return shk_error_set(err, sf_errno_status(oerrno), 0, "cannot list: %s",
+		return shk_error_set(err, shk_replace_errno_status(oerrno), 0, "cannot list: %s",
 				     strerror(oerrno));
 	}
 	for (;;) {
@@ -436,7 +359,7 @@ sf_count_hashed(int dirfd, long *n, struct shk_error *err)
 	oerrno = errno;
 	closedir(dp);
 	if (oerrno != 0)
-		return shk_error_set(err, sf_errno_status(oerrno), 0, "cannot list: %s",
+		return shk_error_set(err, shk_replace_errno_status(oerrno), 0, "cannot list: %s",
 				     strerror(oerrno));
 	return SHK_OK;
 }
@@ -445,6 +368,7 @@ int
 shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 	    unsigned char salt[SHK_SSH2_SALT_LEN], int *created, struct shk_error *err)
 {
+	struct shk_replace rp;
 	char text[66];
 	long nhashed;
 	int r, oerrno;
@@ -473,11 +397,11 @@ shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 		return r;
 	}
 	shk_ssh2_salt_format(salt, text);
-	if ((r = sf_write_temp(dirfd, text, strlen(text), SHK_SF_FILE_MODE, err)) != SHK_OK)
+	if ((r = sf_write_temp(dirfd, &rp, text, strlen(text), SHK_SF_FILE_MODE, err)) != SHK_OK)
 		return r;
 	/* link(2) never replaces: of two creators exactly one wins, and
 	 * the other takes the winner's salt. */
-	if (linkat(dirfd, SHK_SF_TEMP_NAME, dirfd, SHK_SSH2_SALT_FILE, 0) == 0) {
+	if (linkat(dirfd, rp.tmp, dirfd, SHK_SSH2_SALT_FILE, 0) == 0) {
 		if (created != NULL)
 			*created = 1;
 		r = SHK_OK;
@@ -485,11 +409,12 @@ shk_sf_salt(int dirfd, int create, const unsigned char *seed,
 		r = sf_salt_read(dirfd, salt, err);
 	} else {
 		oerrno = errno;
-		r = shk_error_set(err, sf_errno_status(oerrno), 0, SHK_SSH2_SALT_FILE ": link: %s",
-				  strerror(oerrno));
+		r = shk_error_set(err, shk_replace_errno_status(oerrno), 0,
+				  SHK_SSH2_SALT_FILE ": link: %s", strerror(oerrno));
 	}
-	unlinkat(dirfd, SHK_SF_TEMP_NAME, 0);
+	/* Linked or not, the temporary name goes. */
+	shk_replace_abort(&rp);
 	if (r == SHK_OK)
-		r = sf_sync_dir(dirfd, err);
+		r = shk_replace_sync_dir(dirfd, err);
 	return r;
 }

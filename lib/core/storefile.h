@@ -10,7 +10,8 @@
  *   that directory, taken with flock(2) on a descriptor of its own, so
  *   processes and threads of one process serialize alike.
  * - A file is replaced by writing SHK_SF_TEMP_NAME (O_CREAT|O_EXCL|
- *   O_NOFOLLOW), fsync, renameat over the target, fsync of the directory.
+ *   O_NOFOLLOW), fsync, renameat over the target, fsync of the directory
+ *   (replace.h).
  *   Writers hold the lock, so one temporary name per directory suffices;
  *   a leftover (a writer killed mid-write) is stale and is removed by
  *   the next writer.

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Store writers: shk_store_add() and shk_store_remove().
+ * Store writers: the store directories (store.h), and shk_store_remove();
+ * shk_store_add() is in store_add.c.
  *
  * Store paths are resolved with the same rules as the ssh2 and files
  * modules (docs/formats.md §1, §2), so what is written is what a lookup
- * reads. A written file holds what the lookup saw for the host in that
- * directory, byte for byte, followed by the new keys as RFC 4716 blocks:
- * nothing a writer does not understand is ever dropped.
+ * reads.
  */
 #include "config.h"
 
@@ -21,26 +20,17 @@
 #include "context.h"
 #include "hostspec.h"
 #include "key.h"
-#include "keyfile.h"
-#include "keyvec.h"
 #include "knownhosts.h"
 #include "pathlist.h"
-#include "rfc4716.h"
 #include "ssh2name.h"
+#include "store.h"
 #include "storefile.h"
 #include "storepath.h"
 #include "privfs.h"
 #include "trust.h"
 
-/* A store directory resolved from the configuration. */
-struct store_dir {
-	char *path;	    /* NULL: not configured (logged) */
-	const char *anchor; /* where the walk and the trust check start */
-	mode_t mode;	    /* for directories we create */
-};
-
-static const char *
-scope_name(enum shk_store_scope scope)
+const char *
+store_scope_name(enum shk_store_scope scope)
 {
 	return scope == SHK_STORE_SYSTEM ? "system" : "user";
 }
@@ -71,8 +61,7 @@ store_resolve(const struct shk_ctx *ctx, const char *key, const char *v, size_t 
 	return r;
 }
 
-/* The ssh2 directory of a scope; *d->path NULL when it is turned off. */
-static int
+int
 store_ssh2_dir(const struct shk_ctx *ctx, enum shk_store_scope scope, struct store_dir *d)
 {
 	const char *key = scope == SHK_STORE_SYSTEM ? "system_hostkeys_dir" : "user_hostkeys_dir";
@@ -82,18 +71,15 @@ store_ssh2_dir(const struct shk_ctx *ctx, enum shk_store_scope scope, struct sto
 	if (v == NULL || v[0] == '\0') {
 		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_NOTFOUND, NULL, 0,
 			     "%s is empty: the %s host-key directory is turned off", key,
-			     scope_name(scope));
+			     store_scope_name(scope));
 		return SHK_OK;
 	}
 	return store_resolve(ctx, key, v, strlen(v), scope == SHK_STORE_SYSTEM, d);
 }
 
-/*
- * Open (and with create, make) a store directory and check that it may
- * be trusted: writing into a directory lookups ignore would be useless,
- * and into one others can write, unsafe. Returns the fd or -1 with *r.
- */
-static int
+/* Writing into a directory lookups ignore would be useless, and into
+ * one others can write, unsafe. */
+int
 store_open_dir(const struct shk_ctx *ctx, const struct store_dir *d, int create, int *r)
 {
 	struct shk_error err;
@@ -119,7 +105,7 @@ store_open_dir(const struct shk_ctx *ctx, const struct store_dir *d, int create,
 	return fd;
 }
 
-static int
+int
 store_lock(const struct shk_ctx *ctx, const char *dirpath, int dirfd, int *lockfd)
 {
 	struct shk_error err;
@@ -131,331 +117,10 @@ store_lock(const struct shk_ctx *ctx, const char *dirpath, int dirfd, int *lockf
 	return r;
 }
 
-/* dir/name for messages. */
-static void
+void
 store_path(char *out, size_t cap, const char *dir, const char *name)
 {
 	snprintf(out, cap, "%s/%s", dir, name);
-}
-
-static int
-store_keys_has(const struct shk_key *const *v, size_t n, const struct shk_key *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (shk_key_equal_blob(v[i]->type, v[i]->blob, v[i]->bloblen, key->type,
-				       key->blob, key->bloblen))
-			return 1;
-	return 0;
-}
-
-/* A user store without a salt of its own takes the system store's, so a
- * site can give every user the same file names. Best effort: any
- * problem just means a random salt. */
-static int
-store_system_salt(const struct shk_ctx *ctx, unsigned char salt[SHK_SSH2_SALT_LEN])
-{
-	struct store_dir d;
-	int fd, r;
-
-	if (store_ssh2_dir(ctx, SHK_STORE_SYSTEM, &d) != SHK_OK || d.path == NULL) {
-		free(d.path);
-		return SHK_ERR_NOTFOUND;
-	}
-	r = shk_sf_open_dir(d.anchor, d.path, 0, 0, &fd, NULL, NULL);
-	if (r == SHK_OK) {
-		r = shk_sf_salt(fd, 0, NULL, salt, NULL, NULL);
-		close(fd);
-	}
-	free(d.path);
-	return r;
-}
-
-/* How a host's file in one directory stands. */
-struct store_names {
-	char plain[SHK_SSH2_PLAIN_NAME_MAX];
-	char hashed[SHK_SSH2_HASHED_NAME_MAX];
-	int have_salt;
-};
-
-static int
-store_validate_keys(const struct shk_ctx *ctx, const struct shk_key *const *keys,
-		    size_t nkeys)
-{
-	struct shk_error err;
-	size_t i;
-
-	for (i = 0; i < nkeys; i++) {
-		const struct shk_key *k = keys[i];
-
-		memset(&err, 0, sizeof(err));
-		if (k == NULL || k->type == NULL || k->blob == NULL || k->bloblen == 0) {
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
-				     "key %zu: empty", i + 1);
-			return SHK_ERR_INVAL;
-		}
-		if (shk_key_check_blob(k->type, strlen(k->type), k->blob, k->bloblen, NULL,
-				       &err) != SHK_OK) {
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
-				     "key %zu (%s): %s", i + 1, SHK_ESC(k->type), err.msg);
-			return SHK_ERR_INVAL;
-		}
-	}
-	return SHK_OK;
-}
-
-static enum shk_store_format
-store_format(const struct shk_ctx *ctx, enum shk_store_format format)
-{
-	const char *v;
-
-	if (format != SHK_FORMAT_DEFAULT)
-		return format;
-	v = shk_conf_get(ctx->conf, "host_key_format");
-	return v != NULL && strcmp(v, "plain") == 0 ? SHK_FORMAT_PLAIN : SHK_FORMAT_HASHED;
-}
-
-/* The host's file content after adding keys: base, a newline if base
- * lacks a final one, then one RFC 4716 block per new key. */
-static int
-store_content(const struct shk_fmap *base, const struct shk_key *const *keys,
-	      const unsigned char *isnew, size_t nkeys, char **out, size_t *outlen)
-{
-	char *buf = NULL, *blk = NULL, *nb;
-	size_t len = 0, cap, blen, i;
-	int r;
-
-	*out = NULL;
-	cap = (base != NULL ? base->len : 0) + 1 + 1024 * nkeys;
-	if ((buf = malloc(cap)) == NULL)
-		return SHK_ERR_NOMEM;
-	if (base != NULL && base->len > 0) {
-		memcpy(buf, base->data, base->len);
-		len = base->len;
-		if (buf[len - 1] != '\n' && buf[len - 1] != '\r')
-			buf[len++] = '\n';
-	}
-	for (i = 0; i < nkeys; i++) {
-		if (!isnew[i])
-			continue;
-		if ((r = shk_rfc4716_format(keys[i], &blk, &blen)) != SHK_OK)
-			goto fail;
-		if (len + blen > cap) {
-			cap = 2 * (len + blen);
-			if ((nb = realloc(buf, cap)) == NULL) {
-				r = SHK_ERR_NOMEM;
-				goto fail;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, blk, blen);
-		len += blen;
-		SHK_FREE(blk);
-	}
-	*out = buf;
-	*outlen = len;
-	return SHK_OK;
-fail:
-	free(blk);
-	free(buf);
-	return r;
-}
-
-/* What is at dir/name: 1 a regular file, 0 nothing, or a status after
- * logging (a symlink or other file in the way). */
-static int
-store_exists(const struct shk_ctx *ctx, const char *dirpath, int dirfd, const char *name)
-{
-	struct shk_error err;
-	char path[PATH_MAX];
-	int r;
-
-	memset(&err, 0, sizeof(err));
-	r = shk_sf_stat(dirfd, name, NULL, &err);
-	if (r == SHK_OK)
-		return 1;
-	if (r == SHK_ERR_NOTFOUND)
-		return 0;
-	store_path(path, sizeof(path), dirpath, name);
-	shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0, "%s", err.msg);
-	return r;
-}
-
-static int
-store_add_impl(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_format format,
-	      const char *host, unsigned int port, const struct shk_key *const *keys,
-	      size_t nkeys, size_t *added)
-{
-	unsigned char salt[SHK_SSH2_SALT_LEN], seed[SHK_SSH2_SALT_LEN], *isnew = NULL;
-	char canon[SHK_HOST_MAX + 1], path[PATH_MAX], *content = NULL;
-	struct store_names nm;
-	struct shk_keyvec have; /* keys already in the file, for the duplicate check */
-	struct store_dir d;
-	struct shk_error err;
-	struct shk_fmap base;
-	const char *target, *from = NULL;
-	size_t nnew = 0, clen = 0, i;
-	int dirfd = -1, lockfd = -1, mapped = 0, hashed_exists = 0, plain_exists, created, r;
-
-	memset(&have, 0, sizeof(have));
-	memset(&d, 0, sizeof(d));
-	memset(&nm, 0, sizeof(nm));
-	memset(&err, 0, sizeof(err));
-	memset(&base, 0, sizeof(base));
-	if (added != NULL)
-		*added = 0;
-	if (ctx == NULL || host == NULL || keys == NULL || nkeys == 0 ||
-	    (scope != SHK_STORE_USER && scope != SHK_STORE_SYSTEM) ||
-	    (format != SHK_FORMAT_DEFAULT && format != SHK_FORMAT_HASHED &&
-	     format != SHK_FORMAT_PLAIN))
-		return SHK_ERR_INVAL;
-	format = store_format(ctx, format);
-	if ((r = shk_hostspec_parse(host, port, canon, sizeof(canon), &port, &err)) != SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0, "host \"%s\": %s", SHK_ESC(host),
-			     err.msg);
-		return r;
-	}
-	if ((r = store_validate_keys(ctx, keys, nkeys)) != SHK_OK)
-		return r;
-	if ((r = shk_ssh2_plain_name(canon, port, nm.plain, sizeof(nm.plain))) != SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, NULL, 0,
-			     "host \"%s\": too long for a file name", canon);
-		return r;
-	}
-	if ((r = store_ssh2_dir(ctx, scope, &d)) != SHK_OK)
-		return r;
-	if (d.path == NULL) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_NOTFOUND, NULL, 0,
-			     "no %s host-key directory to write to (see -v for why)",
-			     scope_name(scope));
-		r = SHK_ERR_NOTFOUND;
-		goto out;
-	}
-	if ((dirfd = store_open_dir(ctx, &d, 1, &r)) == -1)
-		goto out;
-	if ((r = store_lock(ctx, d.path, dirfd, &lockfd)) != SHK_OK)
-		goto out;
-
-	/* The salt: created for a hashed write; otherwise only read, to
-	 * find a hashed file that would hide a plain one. */
-	r = shk_sf_salt(dirfd, format == SHK_FORMAT_HASHED,
-			scope == SHK_STORE_USER && format == SHK_FORMAT_HASHED &&
-					store_system_salt(ctx, seed) == SHK_OK
-				? seed
-				: NULL,
-			salt, &created, &err);
-	if (r == SHK_OK) {
-		nm.have_salt = 1;
-		if (created) {
-			store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
-			shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0, "created");
-		}
-	} else if (format == SHK_FORMAT_HASHED || r != SHK_ERR_NOTFOUND) {
-		/* Hashed files without a salt: the directory's problem, not
-		 * the salt file's (nothing was written). */
-		if (r == SHK_ERR_INVAL)
-			snprintf(path, sizeof(path), "%s", d.path);
-		else
-			store_path(path, sizeof(path), d.path, SHK_SSH2_SALT_FILE);
-		shk_log_emit(&ctx->log, format == SHK_FORMAT_HASHED ? SHK_LOG_ERR : SHK_LOG_WARN,
-			     r, path, 0, "%s", err.msg);
-		if (format == SHK_FORMAT_HASHED)
-			goto out;
-	}
-	if (nm.have_salt) {
-		if ((r = shk_ssh2_hashed_name(salt, canon, port, nm.hashed, sizeof(nm.hashed))) !=
-		    SHK_OK)
-			goto out;
-		if ((hashed_exists = store_exists(ctx, d.path, dirfd, nm.hashed)) < 0) {
-			r = hashed_exists;
-			goto out;
-		}
-	}
-	if ((plain_exists = store_exists(ctx, d.path, dirfd, nm.plain)) < 0) {
-		r = plain_exists;
-		goto out;
-	}
-	/* A plain write while a hashed file exists would be invisible (the
-	 * hashed file takes precedence): the keys go to the hashed file. */
-	if (format == SHK_FORMAT_HASHED || hashed_exists) {
-		target = nm.hashed;
-		if (format == SHK_FORMAT_PLAIN)
-			shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, d.path, 0,
-				     "%s port %u is stored hashed; adding to the hashed file",
-				     canon, port);
-		/* Start from what lookups see: the hashed file, else the
-		 * plain one being converted. */
-		from = hashed_exists ? nm.hashed : plain_exists ? nm.plain : NULL;
-	} else {
-		target = nm.plain;
-		from = plain_exists ? nm.plain : NULL;
-	}
-	if (from != NULL) {
-		store_path(path, sizeof(path), d.path, from);
-		if ((r = shk_sf_map(dirfd, from, &base, &err)) != SHK_OK) {
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0, "%s", err.msg);
-			goto out;
-		}
-		mapped = 1;
-		r = shk_keyfile_parse(base.data != NULL ? base.data : "", base.len, path,
-				      &ctx->log, shk_keyvec_cb, &have, NULL);
-		if (r != SHK_OK)
-			goto out;
-	}
-	if ((isnew = calloc(nkeys, 1)) == NULL) {
-		r = SHK_ERR_NOMEM;
-		goto out;
-	}
-	for (i = 0; i < nkeys; i++) {
-		if (store_keys_has((const struct shk_key *const *)have.v, have.n, keys[i]) ||
-		    store_keys_has(keys, i, keys[i]))
-			continue;
-		isnew[i] = 1;
-		nnew++;
-	}
-	store_path(path, sizeof(path), d.path, target);
-	if (nnew == 0 && from == target && !(target == nm.hashed && plain_exists)) {
-		shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0,
-			     "every key is already there");
-		r = SHK_OK;
-		goto out;
-	}
-	if ((r = store_content(mapped ? &base : NULL, keys, isnew, nkeys, &content, &clen)) !=
-	    SHK_OK)
-		goto out;
-	if ((r = shk_sf_replace(dirfd, target, content, clen, SHK_SF_FILE_MODE, NULL, &err)) !=
-	    SHK_OK) {
-		shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0, "%s", err.msg);
-		goto out;
-	}
-	shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0, "%zu key(s) added for %s port %u",
-		     nnew, canon, port);
-	if (added != NULL)
-		*added = nnew;
-	if (target == nm.hashed && plain_exists) {
-		store_path(path, sizeof(path), d.path, nm.plain);
-		if ((r = shk_sf_unlink(dirfd, nm.plain, &err)) != SHK_OK) {
-			shk_log_emit(&ctx->log, SHK_LOG_ERR, r, path, 0,
-				     "%s: the hashed file was written and takes precedence",
-				     err.msg);
-			goto out;
-		}
-		shk_log_emit(&ctx->log, SHK_LOG_INFO, SHK_OK, path, 0,
-			     "removed: replaced by the hashed file");
-	}
-	r = SHK_OK;
-out:
-	if (mapped)
-		shk_fmap_close(&base);
-	shk_keyvec_free(&have);
-	free(isnew);
-	free(content);
-	shk_sf_unlock(lockfd);
-	if (dirfd != -1)
-		close(dirfd);
-	free(d.path);
-	return r;
 }
 
 /* ---- remove --------------------------------------------------------------- */
@@ -812,13 +477,22 @@ store_rm_kh(const struct shk_ctx *ctx, enum shk_store_scope scope, const char *n
 	    struct store_rm *rm)
 {
 	const char *key = scope == SHK_STORE_SYSTEM ? "global_known_hosts" : "user_known_hosts";
-	const char *p = shk_conf_get(ctx->conf, key), *w;
+	const char *v = shk_conf_get(ctx->conf, key), *p, *w;
 	char *done[16];
 	struct store_dir f;
 	size_t ndone = 0, i, len;
 	int r = SHK_OK, dup;
 
-	while (r == SHK_OK && shk_pathlist_next(&p, &w, &len)) {
+	if (v == NULL)
+		return SHK_OK;
+	for (p = v; *p != '\0' && r == SHK_OK;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			;
+		len = (size_t)(p - w);
+		if (len == 0 || (len == 4 && memcmp(w, "none", 4) == 0))
+			continue;
 		if ((r = store_resolve(ctx, key, w, len, scope == SHK_STORE_SYSTEM, &f)) !=
 		    SHK_OK)
 			break;
@@ -919,23 +593,8 @@ store_remove_impl(struct shk_ctx *ctx, enum shk_store_scope scope, const char *h
 	return n > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
 
-/* The public calls, with the real user's filesystem rights in a set-ID
+/* The public call, with the real user's filesystem rights in a set-ID
  * process (privfs.h). */
-
-int
-shk_store_add(struct shk_ctx *ctx, enum shk_store_scope scope, enum shk_store_format format,
-	      const char *host, unsigned int port, const struct shk_key *const *keys,
-	      size_t nkeys, size_t *added)
-{
-	int r;
-
-	if (added != NULL)
-		*added = 0;
-	SHK_PRIVFS_CALL(r, ctx != NULL ? &ctx->log : NULL,
-			store_add_impl(ctx, scope, format, host, port, keys, nkeys, added));
-	return r;
-}
-
 int
 shk_store_remove(struct shk_ctx *ctx, enum shk_store_scope scope, const char *host,
 		 unsigned int port, size_t *removed)
