@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* policyname.c: policy names both ways, for the file and for callers. */
+/* policyname.c and formatname.c: the names of policies and store formats,
+ * for the file and for callers. */
 #include "config.h"
 
 #include <check.h>
 #include <string.h>
 
+#include "formatname.h"
 #include "policyname.h"
 #include "shk.h"
 #include "testutil.h"
@@ -84,6 +86,27 @@ START_TEST(test_unknown)
 }
 END_TEST
 
+/* Store formats: hashed (the default) first, then plain; exact case. */
+START_TEST(test_formats)
+{
+	enum shk_store_format f = SHK_FORMAT_DEFAULT;
+
+	ck_assert_str_eq(shk_formatname_at(0), "hashed");
+	ck_assert_str_eq(shk_formatname_at(1), "plain");
+	ck_assert_ptr_null(shk_formatname_at(2));
+	ck_assert_int_eq(shk_formatname_lookup("plain", 5, &f), SHK_OK);
+	ck_assert_int_eq(f, SHK_FORMAT_PLAIN);
+	ck_assert_int_eq(shk_formatname_lookup("hashed", 6, &f), SHK_OK);
+	ck_assert_int_eq(f, SHK_FORMAT_HASHED);
+	f = SHK_FORMAT_DEFAULT;
+	ck_assert_int_eq(shk_formatname_lookup("Plain", 5, &f), SHK_ERR_NOTFOUND);
+	ck_assert_int_eq(shk_formatname_lookup("plai", 4, &f), SHK_ERR_NOTFOUND);
+	ck_assert_int_eq(shk_formatname_lookup("plainx", 6, &f), SHK_ERR_NOTFOUND);
+	ck_assert_int_eq(shk_formatname_lookup("", 0, &f), SHK_ERR_NOTFOUND);
+	ck_assert_int_eq(f, SHK_FORMAT_DEFAULT);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -94,6 +117,7 @@ main(void)
 	tcase_add_test(tc, test_lists);
 	tcase_add_test(tc, test_default);
 	tcase_add_test(tc, test_unknown);
+	tcase_add_test(tc, test_formats);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "formatname.h"
 #include "shk.h"
 #include "log.h"
 
@@ -226,13 +227,7 @@ cli_parse_scope(const char *s, enum shk_store_scope *out)
 int
 cli_parse_format(const char *s, enum shk_store_format *out)
 {
-	if (strcmp(s, "hashed") == 0)
-		*out = SHK_FORMAT_HASHED;
-	else if (strcmp(s, "plain") == 0)
-		*out = SHK_FORMAT_PLAIN;
-	else
-		return -1;
-	return 0;
+	return shk_formatname_lookup(s, strlen(s), out) == SHK_OK ? 0 : -1;
 }
 
 int

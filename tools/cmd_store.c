@@ -21,6 +21,7 @@
 #include "hostspec.h"
 #include "key.h"
 #include "keyfile.h"
+#include "keyvec.h"
 #include "knownhosts.h"
 #include "log.h"
 
@@ -61,21 +62,13 @@ store_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 				return -1;
 			break;
 		case OPT_STORE:
-			if (strcmp(optarg, "user") == 0)
-				o->scope = SHK_STORE_USER;
-			else if (strcmp(optarg, "system") == 0)
-				o->scope = SHK_STORE_SYSTEM;
-			else {
+			if (cli_parse_scope(optarg, &o->scope) != 0) {
 				cli_error("%s: --store must be user or system", argv[0]);
 				return -1;
 			}
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "plain") == 0)
-				o->format = SHK_FORMAT_PLAIN;
-			else if (strcmp(optarg, "hashed") == 0)
-				o->format = SHK_FORMAT_HASHED;
-			else {
+			if (cli_parse_format(optarg, &o->format) != 0) {
 				cli_error("%s: --format must be plain or hashed", argv[0]);
 				return -1;
 			}
@@ -141,50 +134,9 @@ read_all(const char *path, char **out, size_t *outlen)
 	return 0;
 }
 
-struct keyvec {
-	struct shk_key **v;
-	size_t n, cap;
-};
-
-static int
-keyvec_push(struct keyvec *kv, struct shk_key *key)
-{
-	struct shk_key **nv;
-	size_t ncap;
-
-	if (kv->n == kv->cap) {
-		ncap = kv->cap == 0 ? 8 : 2 * kv->cap;
-		if ((nv = reallocarray(kv->v, ncap, sizeof(*nv))) == NULL)
-			return SHK_ERR_NOMEM;
-		kv->v = nv;
-		kv->cap = ncap;
-	}
-	kv->v[kv->n++] = key;
-	return SHK_OK;
-}
-
-static int
-keyvec_cb(void *arg, struct shk_key *key, unsigned long line)
-{
-	(void)line;
-	if (keyvec_push(arg, key) != SHK_OK) {
-		shk_key_free(key);
-		return SHK_ERR_NOMEM;
-	}
-	return 0;
-}
-
-static void
-keyvec_free(struct keyvec *kv)
-{
-	shk_key_array_free(kv->v, kv->n);
-	kv->v = NULL;
-	kv->n = kv->cap = 0;
-}
-
 /* One KEY operand: "TYPE BASE64 [COMMENT]", "-" or a key file. */
 static int
-read_key_arg(struct cli *cli, const char *arg, struct keyvec *kv)
+read_key_arg(struct cli *cli, const char *arg, struct shk_keyvec *kv)
 {
 	struct shk_log log = {cli_log, cli};
 	struct shk_key *key = NULL;
@@ -198,16 +150,14 @@ read_key_arg(struct cli *cli, const char *arg, struct keyvec *kv)
 				  shk_escape(arg, strlen(arg), shown, sizeof(shown)), shk_strerror(r));
 			return -1;
 		}
-		if (keyvec_push(kv, key) != SHK_OK) {
-			shk_key_free(key);
+		if (shk_keyvec_push(kv, key, 0) != SHK_OK)
 			return -1;
-		}
 		return 0;
 	}
 	if (read_all(arg, &buf, &len) != 0)
 		return -1;
 	r = shk_keyfile_parse(buf, len, strcmp(arg, "-") == 0 ? "(stdin)" : arg, &log,
-			      keyvec_cb, kv, NULL);
+			      shk_keyvec_cb, kv, NULL);
 	free(buf);
 	if (r != SHK_OK) {
 		cli_error("%s: %s", SHK_ESC(arg), shk_strerror(r));
@@ -224,7 +174,7 @@ int
 cmd_add(struct cli *cli, int argc, char **argv)
 {
 	struct store_opts o;
-	struct keyvec kv;
+	struct shk_keyvec kv;
 	struct shk_ctx *ctx;
 	size_t added = 0;
 	int i, k, r, rc = CLI_EXIT_ERROR;
@@ -251,7 +201,7 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	       kv.n - added);
 	rc = added > 0 ? 0 : CLI_EXIT_NOTHING;
 out:
-	keyvec_free(&kv);
+	shk_keyvec_free(&kv);
 	return rc;
 }
 
@@ -308,7 +258,7 @@ struct imp_pair {
 struct imp {
 	struct cli *cli;
 	const char *file;
-	struct keyvec keys;
+	struct shk_keyvec keys;
 	char *names;
 	size_t nameslen, namescap;
 	struct imp_host *hosts;
@@ -455,8 +405,7 @@ imp_line(const struct shk_kh_line *l, void *arg)
 		imp_skip(im, &im->invalid, l->lineno, err.msg);
 		return 0;
 	}
-	if (keyvec_push(&im->keys, key) != SHK_OK) {
-		shk_key_free(key);
+	if (shk_keyvec_push(&im->keys, key, l->lineno) != SHK_OK) {
 		im->nomem = 1;
 		return 1;
 	}
@@ -572,7 +521,7 @@ imp_cmp(const void *a, const void *b)
 static void
 imp_free(struct imp *im)
 {
-	keyvec_free(&im->keys);
+	shk_keyvec_free(&im->keys);
 	free(im->names);
 	free(im->hosts);
 	free(im->slot);

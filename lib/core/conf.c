@@ -15,6 +15,7 @@
 #include <sshhostkeys/module.h>
 
 #include "conf.h"
+#include "formatname.h"
 #include "policyname.h"
 
 /* Checks a value (trimmed, not empty, no NUL); on refusal says why. */
@@ -41,9 +42,7 @@ conf_policy_word(size_t i)
 static const char *
 conf_format_word(size_t i)
 {
-	static const char *const words[] = {"hashed", "plain"};
-
-	return i < SHK_ARRAY_SIZE(words) ? words[i] : NULL;
+	return shk_formatname_at(i);
 }
 
 /* Every known key. Defaults must pass their own check (tested). */

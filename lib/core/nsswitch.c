@@ -80,6 +80,153 @@ shk_nss_default(struct shk_nss_config *cfg)
 	cfg->nsources = 2;
 }
 
+/* Where nss_parse is in one services text. */
+struct nss_cursor {
+	const char *text;
+	size_t len, i;
+	unsigned long col0, line; /* column of text[0] (1-based), line number */
+};
+
+#define NSS_COL(c, pos) ((unsigned long)(pos) + (c)->col0)
+
+static void
+nss_skip_space(struct nss_cursor *c)
+{
+	while (c->i < c->len && nss_space(c->text[c->i]))
+		c->i++;
+}
+
+/* The text ends (or a comment starts) before the ']'. */
+static int
+nss_at_end(const struct nss_cursor *c)
+{
+	return c->i >= c->len || c->text[c->i] == '#';
+}
+
+static int
+nss_missing_bracket(const struct nss_cursor *c, struct shk_error *err)
+{
+	return shk_error_set(err, SHK_ERR_PARSE, c->line, "column %lu: missing ']'",
+			     NSS_COL(c, c->i));
+}
+
+/* A source name at the cursor, appended to cfg. */
+static int
+nss_source_name(struct nss_cursor *c, struct shk_nss_config *cfg, struct shk_error *err)
+{
+	const char *text = c->text;
+	struct shk_nss_source *src;
+	size_t start = c->i, k;
+	char word[40];
+
+	while (c->i < c->len && !nss_space(text[c->i]) && text[c->i] != '[' && text[c->i] != '#')
+		c->i++;
+	for (k = start; k < c->i; k++)
+		if (!nss_name_char(text[k])) {
+			shk_escape(text + start, c->i - start, word, sizeof(word));
+			return shk_error_set(err, SHK_ERR_PARSE, c->line,
+					     "column %lu: bad character in source name \"%s\"",
+					     NSS_COL(c, k), word);
+		}
+	if (c->i - start >= SHK_NSS_NAME_MAX) {
+		shk_escape(text + start, c->i - start, word, sizeof(word));
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: source name \"%s\" longer than %d characters",
+				     NSS_COL(c, start), word, SHK_NSS_NAME_MAX - 1);
+	}
+	if (cfg->nsources >= SHK_NSS_MAX_SOURCES)
+		return shk_error_set(err, SHK_ERR_PARSE, c->line, "column %lu: more than %d sources",
+				     NSS_COL(c, start), SHK_NSS_MAX_SOURCES);
+	src = &cfg->src[cfg->nsources++];
+	nss_source_init(src);
+	memcpy(src->name, text + start, c->i - start);
+	return SHK_OK;
+}
+
+/* A word of an action item: up to white space, '=', ']' or '#'. */
+static size_t
+nss_item_word(struct nss_cursor *c)
+{
+	size_t start = c->i;
+
+	while (c->i < c->len && !nss_space(c->text[c->i]) && c->text[c->i] != '=' &&
+	       c->text[c->i] != ']' && c->text[c->i] != '#')
+		c->i++;
+	return start;
+}
+
+/* One "!"? STATUS "=" ACTION of an action item, and the white space after
+ * it, set in src. White space goes anywhere except between '!' and STATUS
+ * (as in glibc). */
+static int
+nss_action_item(struct nss_cursor *c, struct shk_nss_source *src, struct shk_error *err)
+{
+	const char *text = c->text;
+	size_t start, k;
+	char word[40];
+	int negate, status, action;
+	unsigned char save;
+
+	negate = c->i < c->len && text[c->i] == '!';
+	if (negate)
+		c->i++;
+	start = nss_item_word(c);
+	if (nss_at_end(c))
+		return nss_missing_bracket(c, err);
+	if (start == c->i)
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: expected STATUS=ACTION", NSS_COL(c, c->i));
+	for (k = 0; k < SHK_ARRAY_SIZE(nss_statuses); k++)
+		if (shk_strncaseeq(text + start, c->i - start, nss_statuses[k].name))
+			break;
+	if (k == SHK_ARRAY_SIZE(nss_statuses)) {
+		shk_escape(text + start, c->i - start, word, sizeof(word));
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: unknown status \"%s\" (SUCCESS, NOTFOUND, "
+				     "UNAVAIL or TRYAGAIN)",
+				     NSS_COL(c, start), word);
+	}
+	status = nss_statuses[k].status;
+	nss_skip_space(c);
+	if (nss_at_end(c))
+		return nss_missing_bracket(c, err);
+	if (text[c->i] != '=')
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: expected '=' after %s", NSS_COL(c, c->i),
+				     nss_statuses[k].name);
+	c->i++;
+	nss_skip_space(c);
+	start = nss_item_word(c);
+	if (shk_strncaseeq(text + start, c->i - start, "return"))
+		action = SHK_NSS_ACT_RETURN;
+	else if (shk_strncaseeq(text + start, c->i - start, "continue"))
+		action = SHK_NSS_ACT_CONTINUE;
+	else if (shk_strncaseeq(text + start, c->i - start, "merge"))
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: action \"merge\" is not supported for %s "
+				     "(only return or continue)",
+				     NSS_COL(c, start), SHK_NSS_DB);
+	else if (start == c->i && nss_at_end(c))
+		return nss_missing_bracket(c, err);
+	else {
+		shk_escape(text + start, c->i - start, word, sizeof(word));
+		return shk_error_set(err, SHK_ERR_PARSE, c->line,
+				     "column %lu: unknown action \"%s\" (return or continue)",
+				     NSS_COL(c, start), word);
+	}
+	if (negate) {
+		/* Every status but this one, as glibc: the named status keeps
+		 * what it had. */
+		save = src->action[SHK_NSS_STATUS_INDEX(status)];
+		for (k = 0; k < SHK_ARRAY_SIZE(src->action); k++)
+			src->action[k] = (unsigned char)action;
+		src->action[SHK_NSS_STATUS_INDEX(status)] = save;
+	} else
+		src->action[SHK_NSS_STATUS_INDEX(status)] = (unsigned char)action;
+	nss_skip_space(c);
+	return SHK_OK;
+}
+
 /*
  * Parse text[0..len) as a service list. col0 is the column (1-based) of
  * text[0] within its line, line its line number (0: none), for messages.
@@ -89,140 +236,35 @@ static int
 nss_parse(const char *text, size_t len, unsigned long col0, unsigned long line,
 	  struct shk_nss_config *cfg, struct shk_error *err)
 {
-	struct shk_nss_source *src;
-	size_t i = 0, start, k;
-	char word[40];
-	int negate, status, action;
-	unsigned char save;
+	struct nss_cursor c = {text, len, 0, col0, line};
+	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
-#define COL(pos) ((unsigned long)(pos) + col0)
 	for (;;) {
-		while (i < len && nss_space(text[i]))
-			i++;
-		if (i >= len || text[i] == '#')
+		nss_skip_space(&c);
+		if (nss_at_end(&c))
 			return SHK_OK;
-		if (text[i] == '[')
+		if (text[c.i] == '[')
 			return shk_error_set(err, SHK_ERR_PARSE, line,
 					     "column %lu: action item without a source",
-					     COL(i));
-		start = i;
-		while (i < len && !nss_space(text[i]) && text[i] != '[' && text[i] != '#')
-			i++;
-		for (k = start; k < i; k++)
-			if (!nss_name_char(text[k])) {
-				shk_escape(text + start, i - start, word, sizeof(word));
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: bad character in source "
-						     "name \"%s\"",
-						     COL(k), word);
-			}
-		if (i - start >= SHK_NSS_NAME_MAX) {
-			shk_escape(text + start, i - start, word, sizeof(word));
-			return shk_error_set(err, SHK_ERR_PARSE, line,
-					     "column %lu: source name \"%s\" longer than %d "
-					     "characters",
-					     COL(start), word, SHK_NSS_NAME_MAX - 1);
-		}
-		if (cfg->nsources >= SHK_NSS_MAX_SOURCES)
-			return shk_error_set(err, SHK_ERR_PARSE, line,
-					     "column %lu: more than %d sources", COL(start),
-					     SHK_NSS_MAX_SOURCES);
-		src = &cfg->src[cfg->nsources++];
-		nss_source_init(src);
-		memcpy(src->name, text + start, i - start);
-
-		while (i < len && nss_space(text[i]))
-			i++;
-		if (i >= len || text[i] != '[')
+					     NSS_COL(&c, c.i));
+		if ((r = nss_source_name(&c, cfg, err)) != SHK_OK)
+			return r;
+		nss_skip_space(&c);
+		if (c.i >= len || text[c.i] != '[')
 			continue;
-
-		/* "[" "!"? (STATUS "=" ACTION)+ "]", white space anywhere
-		 * except between '!' and STATUS (as in glibc). */
-		i++;
-		while (i < len && nss_space(text[i]))
-			i++;
+		/* "[" (item)+ "]" */
+		c.i++;
+		nss_skip_space(&c);
 		do {
-			negate = i < len && text[i] == '!';
-			if (negate)
-				i++;
-			start = i;
-			while (i < len && !nss_space(text[i]) && text[i] != '=' &&
-			       text[i] != ']' && text[i] != '#')
-				i++;
-			if (i >= len || text[i] == '#')
-				goto missing_bracket;
-			if (start == i)
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: expected STATUS=ACTION",
-						     COL(i));
-			for (k = 0; k < SHK_ARRAY_SIZE(nss_statuses); k++)
-				if (shk_strncaseeq(text + start, i - start, nss_statuses[k].name))
-					break;
-			if (k == SHK_ARRAY_SIZE(nss_statuses)) {
-				shk_escape(text + start, i - start, word, sizeof(word));
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: unknown status \"%s\" "
-						     "(SUCCESS, NOTFOUND, UNAVAIL or "
-						     "TRYAGAIN)",
-						     COL(start), word);
-			}
-			status = nss_statuses[k].status;
-			while (i < len && nss_space(text[i]))
-				i++;
-			if (i >= len || text[i] == '#')
-				goto missing_bracket;
-			if (text[i] != '=')
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: expected '=' after %s",
-						     COL(i), nss_statuses[k].name);
-			i++;
-			while (i < len && nss_space(text[i]))
-				i++;
-			start = i;
-			while (i < len && !nss_space(text[i]) && text[i] != '=' &&
-			       text[i] != ']' && text[i] != '#')
-				i++;
-			if (shk_strncaseeq(text + start, i - start, "return"))
-				action = SHK_NSS_ACT_RETURN;
-			else if (shk_strncaseeq(text + start, i - start, "continue"))
-				action = SHK_NSS_ACT_CONTINUE;
-			else if (shk_strncaseeq(text + start, i - start, "merge"))
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: action \"merge\" is not "
-						     "supported for %s (only return or "
-						     "continue)",
-						     COL(start), SHK_NSS_DB);
-			else if (start == i && (i >= len || text[i] == '#'))
-				goto missing_bracket;
-			else {
-				shk_escape(text + start, i - start, word, sizeof(word));
-				return shk_error_set(err, SHK_ERR_PARSE, line,
-						     "column %lu: unknown action \"%s\" "
-						     "(return or continue)",
-						     COL(start), word);
-			}
-			if (negate) {
-				/* Every status but this one, as glibc: the
-				 * named status keeps what it had. */
-				save = src->action[SHK_NSS_STATUS_INDEX(status)];
-				for (k = 0; k < SHK_ARRAY_SIZE(src->action); k++)
-					src->action[k] = (unsigned char)action;
-				src->action[SHK_NSS_STATUS_INDEX(status)] = save;
-			} else
-				src->action[SHK_NSS_STATUS_INDEX(status)] = (unsigned char)action;
-			while (i < len && nss_space(text[i]))
-				i++;
-			if (i >= len || text[i] == '#')
-				goto missing_bracket;
-		} while (text[i] != ']');
-		i++;
+			r = nss_action_item(&c, &cfg->src[cfg->nsources - 1], err);
+			if (r != SHK_OK)
+				return r;
+			if (nss_at_end(&c))
+				return nss_missing_bracket(&c, err);
+		} while (text[c.i] != ']');
+		c.i++;
 	}
-#undef COL
-
-missing_bracket:
-	return shk_error_set(err, SHK_ERR_PARSE, line, "column %lu: missing ']'",
-			     (unsigned long)i + col0);
 }
 
 int

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "formatname.h"
 #include "hostspec.h"
 #include "key.h"
 #include "keyfile.h"
@@ -88,12 +89,16 @@ store_validate_keys(const struct shk_ctx *ctx, const struct shk_key *const *keys
 static enum shk_store_format
 store_format(const struct shk_ctx *ctx, enum shk_store_format format)
 {
+	enum shk_store_format configured = SHK_FORMAT_HASHED;
 	const char *v;
 
 	if (format != SHK_FORMAT_DEFAULT)
 		return format;
-	v = shk_conf_get(ctx->conf, "host_key_format");
-	return v != NULL && strcmp(v, "plain") == 0 ? SHK_FORMAT_PLAIN : SHK_FORMAT_HASHED;
+	/* The configuration was checked when read: an unknown word never
+	 * gets here, and none means the default, hashed. */
+	if ((v = shk_conf_get(ctx->conf, "host_key_format")) != NULL)
+		(void)shk_formatname_lookup(v, strlen(v), &configured);
+	return configured;
 }
 
 /* The host's file content after adding keys: base, a newline if base

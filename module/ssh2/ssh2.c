@@ -334,7 +334,7 @@ ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
 	char name[SHK_SSH2_PLAIN_NAME_MAX];
 	struct ssh2_scan sc;
 	enum ssh2_dir_answer ans = SSH2_DIR_UNUSABLE;
-	int dirfd, why, r, salt_r;
+	int dirfd, why, r, salt_r, k;
 
 	memset(&sc, 0, sizeof(sc));
 	if (d->path == NULL)
@@ -343,17 +343,12 @@ ssh2_dir_lookup(struct ssh2_state *st, struct ssh2_dir *d,
 		return SSH2_DIR_UNUSABLE;
 	ans = SSH2_DIR_ABSENT;
 	salt_r = ssh2_salt(d, dirfd, st->env->uid, log, salt);
-	if (salt_r == SHK_OK &&
-	    shk_ssh2_hashed_name(salt, q->host, q->port, name, sizeof(name)) == SHK_OK) {
-		r = ssh2_try_file(st, d, dirfd, name, ml, c, path, pathcap);
-		if (r == SHK_OK) {
-			ans = SSH2_DIR_FOUND;
-			goto out;
-		}
-		if (r == SHK_ERR_NOMEM)
-			goto nomem;
-	}
-	if (shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) == SHK_OK) {
+	/* The hashed name first (what add writes by default), then the plain. */
+	for (k = 0; k < 2; k++) {
+		if (k == 0 ? salt_r != SHK_OK || shk_ssh2_hashed_name(salt, q->host, q->port, name,
+								      sizeof(name)) != SHK_OK
+			   : shk_ssh2_plain_name(q->host, q->port, name, sizeof(name)) != SHK_OK)
+			continue;
 		r = ssh2_try_file(st, d, dirfd, name, ml, c, path, pathcap);
 		if (r == SHK_OK) {
 			ans = SSH2_DIR_FOUND;
