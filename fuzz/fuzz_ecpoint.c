@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * EC public points (lib/ecpoint.c): the input is the point, checked for
+ * EC public points (lib/core/ecpoint.c): the input is the point, checked for
  * each curve against the OpenSSL check key.c made before (tests/ecref.h).
  * Any difference in the status or the message aborts.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The known_hosts index cache file (lib/khindex.c): a file our code reads,
+ * The known_hosts index cache file (lib/core/khindex.c): a file our code reads,
  * so hostile input. Random bytes would never pass its checksum, so the
  * input is read as edits to a valid index: pairs (offset, byte) XORed
  * into the image of a fixed known_hosts file's index. The first input

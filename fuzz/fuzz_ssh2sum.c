@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ssh2 directory summary file (lib/ssh2sum.c): a file our code reads
+ * The ssh2 directory summary file (lib/core/ssh2sum.c): a file our code reads
  * from a cache directory, so hostile input. Byte 0 of the input is a mode:
  *   bit 1 set: the rest of the input is the image, as it is;
  *   bit 1 clear: the rest is (offset, xor) pairs applied to a valid image,

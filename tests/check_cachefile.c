@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lib/cachefile.c: where the cache directories are, who may have
+ * lib/core/cachefile.c: where the cache directories are, who may have
  * written a cache file, the atomic write and the 2-second rule.
  */
 #include "config.h"

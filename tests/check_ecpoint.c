@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lib/ecpoint.c against OpenSSL: its constants against EC_GROUP's, and
+ * lib/core/ecpoint.c against OpenSSL: its constants against EC_GROUP's, and
  * its verdicts and messages against the OpenSSL check key.c used before
  * (tests/ecref.h) on real public points and on points made to sit at
  * every boundary the checks have.

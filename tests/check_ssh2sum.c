@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lib/ssh2sum.c: the summary file of an ssh2 directory's listing, against
+ * lib/core/ssh2sum.c: the summary file of an ssh2 directory's listing, against
  * a made-up directory identity: round trip, stale, truncated, flipped and
  * forged images, and the cache directory's trust rules.
  */
@@ -18,7 +18,7 @@
 #include "ssh2sum.h"
 #include "testutil.h"
 
-/* Offsets of the format (lib/ssh2sum.h). */
+/* Offsets of the format (lib/core/ssh2sum.h). */
 #define OFF_VERSION 8
 #define OFF_BYTEORDER 12
 #define OFF_NHASHED 72

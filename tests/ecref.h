@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reference for lib/ecpoint.c: the OpenSSL check lib/key.c made
+ * The reference for lib/core/ecpoint.c: the OpenSSL check lib/core/key.c made
  * before it (check_ec_point), kept as it was apart from taking our curve
  * enum. Shared by tests/check_ecpoint.c and fuzz/fuzz_ecpoint.c, which
  * compare verdicts and messages. Header-only (static functions) so the

@@ -260,7 +260,7 @@ same_times(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* lib/trust.c's rule for one path: owned by root or uid, not writable
+/* lib/core/trust.c's rule for one path: owned by root or uid, not writable
  * by group or others. */
 static int
 trusted_stat(const struct stat *sb, uid_t uid)
