@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# libcrypto is loaded on first use (lib/crypto.c), never linked: no
+# libcrypto is loaded on first use (lib/core/crypto.c), never linked: no
 # binary or module we build has it as NEEDED, each one that can load it
 # says so in a .note.dlopen note, a plain known_hosts or ssh2 lookup
 # (ECDSA, RSA and Ed25519 keys checked) runs without it, and hashed

@@ -67,7 +67,7 @@ make_var() {
 # The CLI, relinked with an absolute RPATH (the loader ignores
 # LD_LIBRARY_PATH in setuid programs) next to a copy of the library.
 cp -P "$b"/lib/.libs/libsshhostkeys.so* "$D/lib/"
-# Module directories must pass the trust check up to "/" (lib/trust.h),
+# Module directories must pass the trust check up to "/" (lib/core/trust.h),
 # so not below a world-writable /tmp, and be reachable by nobody: a tmpfs
 # on /mnt in this mount namespace, else the build tree (then the rows that
 # load them are skipped when nobody cannot reach it).
@@ -185,7 +185,7 @@ rm -f "$MARK"
 # /var/cache a tmpfs, in this mount namespace. Whatever set-ID code writes
 # to /etc lands in the overlay's upper directory, where it is seen. The
 # root-only files and nobody's home (the password database's, as set-ID
-# code takes it) go on that tmpfs: the trust check (lib/trust.h) ignores
+# code takes it) go on that tmpfs: the trust check (lib/core/trust.h) ignores
 # stores below a world-writable directory such as /tmp, and the rows must
 # show that permissions, not that check, keep them unread. fresh_scene
 # sets it up anew for each part, so the unfixed code's writes in one do
@@ -334,7 +334,7 @@ fi
 # 3. A set-ID program using the library (tests/setuid-lib.c): one row per
 # line it prints. SSHHOSTKEYS_ROOT must be ignored.
 if [ -n "$NSOK" ] && fresh_scene; then
-	# Settled files only are indexed to disk (lib/cachefile.h).
+	# Settled files only are indexed to disk (lib/core/cachefile.h).
 	sleep 2
 	out=$(env -i PATH=/usr/bin:/bin SSHHOSTKEYS_ROOT="$A/root" setpriv --reuid="$NOBODY" \
 		--regid="$NOGROUP" --clear-groups "$D/setuid-lib" "$S/key.pub" "$TMPROOT/evil.pub" \
