@@ -395,10 +395,14 @@ SHK_API int shk_check_host_key(struct shk_ctx *ctx, const char *host, unsigned i
 /* ---- Enumeration (export) ------------------------------------------------ */
 
 /*
- * Call cb for every key every configured source can name, in order.
- * names is a known_hosts host field: "host", "[host]:port", a pattern list
- * or a |1| hashed name. Stops when cb returns non-zero (that value is
- * returned). Keys of hashed ssh2 files cannot be named and are skipped.
+ * Call cb for every key of every configured source, in order. names is a
+ * known_hosts host field: "host", "[host]:port", a pattern list or a |1|
+ * hashed name; or NULL for a key whose host no one can name: a hashed
+ * ssh2 file's name hides its host by design, so its keys come with names
+ * NULL and key->origin naming the file. A caller that writes names (an
+ * export) counts those and says so, or resolves them by looking up the
+ * hosts it knows (shk_lookup gives the same keys with their origin).
+ * Stops when cb returns non-zero (that value is returned).
  */
 typedef int shk_foreach_fn(void *arg, const char *names, const struct shk_hostkey *key);
 SHK_API int shk_foreach(struct shk_ctx *ctx, shk_foreach_fn *cb, void *arg);

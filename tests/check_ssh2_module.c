@@ -210,6 +210,46 @@ START_TEST(test_hashed)
 }
 END_TEST
 
+/* What enumerate gives, one "NAMES|FILE|TYPE" line per key (NAMES "-"
+ * for an unnamed key), in order. */
+static int
+enum_cb(void *arg, const char *names, const struct shk_module_key *key)
+{
+	char *out = arg;
+	const char *base = strrchr(key->origin, '/');
+	size_t n = strlen(out);
+
+	snprintf(out + n, 4096 - n, "%s|%s|%s\n", names != NULL ? names : "-",
+		 base != NULL ? base + 1 : key->origin, key->type);
+	return 0;
+}
+
+/* A hashed file hides its host: when a plain file names the host, its keys
+ * come through the lookup under that name (hashed over plain); otherwise
+ * they come unnamed, with their file, never dropped. */
+START_TEST(test_enumerate_unnamed)
+{
+	static const char other[] =
+		"keys_abababababababababababababababababababababababababababababababab";
+	char got[4096] = "", want[1024];
+
+	tu_mkdirs(udir, 0755);
+	put_salt(udir);
+	put_fixture(udir, ALPHA_HASHED, "host_ecdsa.rfc");
+	put_fixture(udir, "key_22_alpha.example.com.pub", "host_ed25519.pub");
+	put_fixture(udir, "key_22_beta.pub", "host_ed25519.pub");
+	put_fixture(udir, other, "host_rsa.rfc");
+	module_open();
+	ck_assert_int_eq(mod->enumerate(mstate, enum_cb, got), SHK_OK);
+	snprintf(want, sizeof(want),
+		 "alpha.example.com|%s|ecdsa-sha2-nistp256\n"
+		 "beta|key_22_beta.pub|ssh-ed25519\n"
+		 "-|%s|ssh-rsa\n",
+		 ALPHA_HASHED, other);
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
 START_TEST(test_hashed_wins)
 {
 	struct shk_module_result res;
@@ -1135,6 +1175,7 @@ main(void)
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_plain_ipv6);
 	tcase_add_test(tc, test_hashed);
+	tcase_add_test(tc, test_enumerate_unnamed);
 	tcase_add_test(tc, test_hashed_wins);
 	tcase_add_test(tc, test_user_beats_system);
 	tcase_add_test(tc, test_system_only_no_home);

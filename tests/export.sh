@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # export: one known_hosts file from both modules of a temporary root.
-# ssh-keygen -F finds every host in it (plain and --hash); revoked keys are
-# left out, also where a plain entry carries them; @cert-authority is kept;
+# ssh-keygen -F finds every host in it (plain and --hash); @revoked lines
+# are kept and revoked keys never exported as trusted, also where a plain
+# entry carries them; @cert-authority is kept; names are lowercased;
+# hashed ssh2 files are counted (exit 1) unless --host/--hosts-from
+# name them;
 # identical lines are written once; --out is atomic; the 16 MiB warning;
 # and a real ssh with UserKnownHostsFile=<export> passes host-key checking
 # against the real sshd.
@@ -26,6 +29,7 @@ $hashed_line
 @revoked * $(pub rev)
 victim.example $(pub rev)
 a.example,10.0.0.1 $(pub a)
+Mixed.Example $(pub b)
 KH
 echo "e.example $(pub e)" > "$HOME/.ssh/known_hosts"
 ssh-keygen -e -f "$K/c.pub" > "$HOME/.ssh2/hostkeys/key_2200_c.example.pub"
@@ -42,8 +46,11 @@ for nk in a.example:a 10.0.0.1:a "[b.example]:2222":b h.example:c "[c.example]:2
 	check "plain export: ssh-keygen -F ${nk%:*}" find_key "${nk%:*}" "${nk##*:}" "$EXP"
 done
 check "@cert-authority kept" grep -q "^@cert-authority \*.ca.example $(pub ca)\$" "$EXP"
-check "no @revoked line" sh -c "! grep -q '^@revoked' '$EXP'"
-check "revoked key left out everywhere" sh -c "! grep -q '$(b64 rev)' '$EXP'"
+check "@revoked line kept" grep -q "^@revoked \* $(pub rev)\$" "$EXP"
+check "revoked key never exported as trusted" \
+	sh -c "! grep -v '^@revoked ' '$EXP' | grep -q '$(b64 rev)'"
+check "names lowercased" grep -q "^mixed.example $(pub b)\$" "$EXP"
+check "ssh-keygen -F mixed.example" find_key mixed.example b "$EXP"
 n=$(grep -c "^a.example,10.0.0.1 " "$EXP")
 check "identical lines written once (got $n)" test "$n" -eq 1
 check "ports as [host]:port" grep -q "^\[c.example\]:2200 " "$EXP"
@@ -60,6 +67,8 @@ for nk in a.example:a 10.0.0.1:a "[b.example]:2222":b h.example:c "[c.example]:2
 done
 check "hashed: no plain name left" sh -c "! grep -Eq '^(a|e|d)\.example|^\[' '$HEXP'"
 check "hashed: patterns kept as they are" grep -q "^\*.wild.example " "$HEXP"
+check "hashed: a mixed-case name is found as ssh asks (lowercase)" find_key mixed.example b "$HEXP"
+check "hashed: @revoked kept" grep -q "^@revoked \* $(pub rev)\$" "$HEXP"
 check "hashed: a,b split into one line per name" test "$(grep -c " $(b64 a)\$" "$HEXP")" -eq 2
 salts=$(grep '^|1|' "$HEXP" | cut -d'|' -f3 | sort -u | wc -l)
 check "hashed: a fresh salt per line" test "$salts" -eq "$(grep -c '^|1|' "$HEXP")"
@@ -76,6 +85,37 @@ echo "ssh_hostkeys: files" > "$EMPTY/etc/nsswitch.conf"
 rc=0; HOME=$EMPTY "$SHK_CLI" --root "$EMPTY" export > "$TMPROOT/empty.out" || rc=$?
 check "empty stores: exit 0" test $rc -eq 0
 check "empty stores: empty export" test ! -s "$TMPROOT/empty.out"
+
+# Hashed ssh2 files: their names hide the host, so export counts them and
+# exits 1 unless a name reaches them (--host, --hosts-from).
+HR=$TMPROOT/hr
+mkdir -p "$HR/etc/ssh" "$HR/home"
+echo "ssh_hostkeys: files ssh2" > "$HR/etc/nsswitch.conf"
+echo "named.example $(pub a)" > "$HR/etc/ssh/ssh_known_hosts"
+hcli() { HOME=$HR/home "$SHK_CLI" --root "$HR" "$@"; }
+hcli add secret.example "$K/b.pub" >/dev/null
+hcli add -p 2222 Other.Example "$K/c.pub" >/dev/null
+check "add wrote hashed files" test "$(ls "$HR/home/.ssh2/hostkeys" | grep -c '^keys_')" -eq 2
+rc=0; hcli export > "$TMPROOT/h1" 2> "$TMPROOT/h1.err" || rc=$?
+check "hashed files unnamed: exit 1" test $rc -eq 1
+check "... the count on stderr" grep -q "left out 2 hashed files" "$TMPROOT/h1.err"
+check "... the named entries still written" grep -q "^named.example $(pub a)\$" "$TMPROOT/h1"
+check "... the hidden keys not" sh -c "! grep -q '$(b64 b)\|$(b64 c)' '$TMPROOT/h1'"
+rc=0; hcli -v export > /dev/null 2> "$TMPROOT/h1v.err" || rc=$?
+check "-v lists the files left out" test "$(grep -c 'hostkeys/keys_' "$TMPROOT/h1v.err")" -eq 2
+rc=0; hcli export --host secret.example > "$TMPROOT/h2" 2> "$TMPROOT/h2.err" || rc=$?
+check "--host resolves one: still exit 1 for the other" test $rc -eq 1
+check "... it is written under its name" grep -q "^secret.example $(pub b)\$" "$TMPROOT/h2"
+check "... and one is left" grep -q "left out 1 hashed file " "$TMPROOT/h2.err"
+printf '# fleet\n\n  secret.example  \n[other.example]:2222\nbad/name\n' > "$TMPROOT/fleet"
+rc=0; hcli export --hash --hosts-from "$TMPROOT/fleet" > "$TMPROOT/h3" 2> "$TMPROOT/h3.err" || rc=$?
+check "--hosts-from resolves both: exit 0" test $rc -eq 0
+check "... a bad name said with FILE:LINE" grep -q "fleet:5: bad host \"bad/name\"" "$TMPROOT/h3.err"
+check "... hashed: ssh-keygen -F secret.example" find_key secret.example b "$TMPROOT/h3"
+check "... hashed: ssh-keygen -F [other.example]:2222" find_key "[other.example]:2222" c "$TMPROOT/h3"
+rc=0; echo "secret.example" | hcli export --hosts-from - --host "[other.example]:2222" > /dev/null || rc=$?
+check "--hosts-from - and --host together: exit 0" test $rc -eq 0
+expect_rc 2 "--host with a bad name: exit 2" hcli export --host "a b"
 
 # The warning above 16 MiB (libssh reads nothing larger).
 BIG=$TMPROOT/big

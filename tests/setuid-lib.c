@@ -66,7 +66,7 @@ foreach_cb(void *arg, const char *names, const struct shk_hostkey *key)
 	struct seen *s = arg;
 
 	(void)key;
-	if (strstr(names, s->host) != NULL)
+	if (names != NULL && strstr(names, s->host) != NULL)
 		s->found = 1;
 	return 0;
 }

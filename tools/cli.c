@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -210,6 +211,56 @@ cli_opt_port(const char *cmd, const char *arg, unsigned int *port)
 	else
 		cli_error("bad port \"%s\"", SHK_ESC(arg));
 	return -1;
+}
+
+/* The whole of a file, or of standard input for "-" (a pipe works too). */
+int
+cli_read_all(const char *path, char **out, size_t *outlen)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd, r = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		cli_error("%s: %s", SHK_ESC(path), strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) {
+			cap = cap == 0 ? 65536 : 2 * cap;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				cli_error("%s: out of memory", SHK_ESC(path));
+				r = -1;
+				break;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cli_error("%s: %s", SHK_ESC(path), strerror(errno));
+			r = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (r != 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
 }
 
 int

@@ -56,6 +56,9 @@ int cli_opt_port(const char *cmd, const char *arg, unsigned int *port);
 int cli_read_key(struct cli *cli, char **argv, int argc, int *used, struct shk_key **out);
 
 /* --store user|system and --format plain|hashed; -1 when the word is bad. */
+/* The whole of path, or of standard input for "-", into *out (malloc'd,
+ * not NUL-terminated, *outlen bytes): 0, or -1 after saying why. */
+int cli_read_all(const char *path, char **out, size_t *outlen);
 int cli_parse_scope(const char *s, enum shk_store_scope *out);
 int cli_parse_format(const char *s, enum shk_store_format *out);
 

@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * export: every key the configured sources can name, as one known_hosts
- * file for clients that read only files (paramiko, libssh, libssh2, Go).
+ * export: every key the configured sources hold, as one known_hosts file
+ * for clients that read only files (paramiko, libssh, libssh2, Go).
  *
- * Those clients ignore @revoked, so a revocation cannot travel as a
- * marker: revoked keys are left out, and so is every plain entry whose
- * key is revoked anywhere (for any host pattern), which is stricter than
- * OpenSSH's per-pattern rule but the only safe reading for a client that
- * would otherwise trust the key. @cert-authority lines are kept: OpenSSH
- * (and Go's knownhosts) use them, the others skip them as lines they
- * cannot parse. Comments are not exported; identical lines are written
- * once.
+ * Revocations travel twice: the @revoked lines are kept (OpenSSH and Go's
+ * knownhosts honour them; paramiko, libssh and libssh2 skip them as lines
+ * they cannot use), and a revoked key is never exported as trusted: every
+ * plain or @cert-authority entry whose key is revoked anywhere (for any
+ * host pattern) is left out, which is stricter than OpenSSH's per-pattern
+ * rule but the only safe reading for a client that ignores @revoked.
+ * Host fields are lowercased (ssh lowercases a name before it looks, so
+ * a hashed "LocalHost" would never match). Comments are not exported;
+ * identical lines are written once.
+ *
+ * A hashed ssh2 file's name hides its host, so no export can name its
+ * keys by itself: the names to try come from --host and --hosts-from
+ * (looked up like any host; the keys found in such files are written
+ * under the name), and whatever stays unnamed is counted on stderr and
+ * makes the exit status 1.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,6 +34,7 @@
 
 #include "base64.h"
 #include "cli.h"
+#include "hostspec.h"
 #include "key.h"
 #include "knownhosts.h"
 #include "replace.h"
@@ -42,12 +51,21 @@ struct export_line {
 	size_t order;
 };
 
+/* A file whose keys came with no name, and whether a --host reached it. */
+struct export_unnamed {
+	char *origin;
+	int resolved;
+};
+
 struct export_state {
 	struct export_line *v;
 	size_t n, cap;
 	/* Revoked keys: "type base64" strings. */
 	char **revoked;
 	size_t nrevoked, caprevoked;
+	/* Files of keys no name reached (shk_foreach's names NULL). */
+	struct export_unnamed *unnamed;
+	size_t nunnamed, capunnamed;
 	int nomem;
 };
 
@@ -82,14 +100,69 @@ key_text(const struct shk_hostkey *k)
 	return s;
 }
 
+static const char *
+marker_prefix(int marker)
+{
+	return marker == SHK_MARKER_CERT_AUTHORITY ? "@cert-authority "
+	       : marker == SHK_MARKER_REVOKED	    ? "@revoked "
+						    : "";
+}
+
+/* Add a line "[MARKER ]NAMES KEY" with the host field lowercased. */
+static int
+add_line(struct export_state *st, int marker, const char *names, const char *kt)
+{
+	struct export_line *l;
+	size_t i;
+	char *p;
+	int n;
+
+	if (grow((void **)&st->v, &st->cap, st->n, sizeof(*st->v)) != 0)
+		return -1;
+	l = &st->v[st->n];
+	l->marker = marker;
+	l->namelen = strlen(names);
+	l->order = st->n;
+	n = asprintf(&l->text, "%s%s %s", marker_prefix(marker), names, kt);
+	if (n == -1)
+		return -1;
+	/* ssh looks up the name lowercased; a |1| hash is base64, kept. */
+	if (names[0] != '|')
+		for (i = 0, p = l->text + strlen(marker_prefix(marker)); i < l->namelen; i++)
+			p[i] = (char)tolower((unsigned char)p[i]);
+	st->n++;
+	return 0;
+}
+
+/* Note a file whose keys came unnamed (once per file). */
+static int
+add_unnamed(struct export_state *st, const char *origin)
+{
+	size_t i;
+
+	for (i = st->nunnamed; i > 0; i--)
+		if (strcmp(st->unnamed[i - 1].origin, origin) == 0)
+			return 0;
+	if (grow((void **)&st->unnamed, &st->capunnamed, st->nunnamed, sizeof(*st->unnamed)) != 0)
+		return -1;
+	if ((st->unnamed[st->nunnamed].origin = strdup(origin)) == NULL)
+		return -1;
+	st->unnamed[st->nunnamed++].resolved = 0;
+	return 0;
+}
+
 static int
 collect(void *arg, const char *names, const struct shk_hostkey *k)
 {
 	struct export_state *st = arg;
-	struct export_line *l;
 	char *kt;
-	int n;
+	int r = 0;
 
+	if (names == NULL) {
+		if (add_unnamed(st, k->origin != NULL ? k->origin : "?") != 0)
+			goto nomem;
+		return 0;
+	}
 	if ((kt = key_text(k)) == NULL)
 		goto nomem;
 	if (k->marker == SHK_MARKER_REVOKED) {
@@ -98,23 +171,15 @@ collect(void *arg, const char *names, const struct shk_hostkey *k)
 			free(kt);
 			goto nomem;
 		}
-		st->revoked[st->nrevoked++] = kt;
-		return 0;
+		st->revoked[st->nrevoked++] = strdup(kt);
+		if (st->revoked[st->nrevoked - 1] == NULL)
+			r = -1;
 	}
-	if (grow((void **)&st->v, &st->cap, st->n, sizeof(*st->v)) != 0) {
-		free(kt);
-		goto nomem;
-	}
-	l = &st->v[st->n];
-	l->marker = k->marker;
-	l->namelen = strlen(names);
-	l->order = st->n;
-	n = asprintf(&l->text, "%s%s %s",
-		     k->marker == SHK_MARKER_CERT_AUTHORITY ? "@cert-authority " : "", names, kt);
+	if (r == 0)
+		r = add_line(st, k->marker, names, kt);
 	free(kt);
-	if (n == -1)
+	if (r != 0)
 		goto nomem;
-	st->n++;
 	return 0;
 nomem:
 	st->nomem = 1;
@@ -150,11 +215,7 @@ cmp_str(const void *a, const void *b)
 static const char *
 line_key(const struct export_line *l)
 {
-	const char *p = l->text;
-
-	if (l->marker == SHK_MARKER_CERT_AUTHORITY)
-		p += strlen("@cert-authority ");
-	return p + l->namelen + 1;
+	return l->text + strlen(marker_prefix(l->marker)) + l->namelen + 1;
 }
 
 /* Identical lines once (the first one seen; the others' text is freed),
@@ -313,13 +374,122 @@ fail:
 	return NULL;
 }
 
+static int
+add_arg(const char ***v, size_t *n, const char *arg)
+{
+	const char **nv;
+
+	if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL)
+		return -1;
+	nv[(*n)++] = arg;
+	*v = nv;
+	return 0;
+}
+
+/* A host spec as lookup takes it, into host and *port: 0, or -1 after
+ * saying why not, prefixed by where. */
+static int
+parse_host(const char *spec, const char *where, char host[SHK_HOST_MAX + 1],
+	   unsigned int *port)
+{
+	struct shk_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (shk_hostspec_parse(spec, 0, host, SHK_HOST_MAX + 1, port, &err) != SHK_OK) {
+		cli_error("%sbad host \"%s\": %s", where, SHK_ESC(spec), err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Look the host spec up and write the keys it finds in files that came
+ * unnamed under its known_hosts name. where says where the spec came from
+ * for messages. 0; 1 for a name refused (said, nothing done); -1 out of
+ * memory.
+ */
+static int
+resolve_host(struct shk_ctx *ctx, struct export_state *st, const char *spec, const char *where)
+{
+	char host[SHK_HOST_MAX + 1], *kt;
+	struct shk_keylist *kl = NULL;
+	const struct shk_hostkey *k;
+	unsigned int port;
+	size_t i, u;
+	int r = 0;
+
+	if (parse_host(spec, where, host, &port) != 0)
+		return 1;
+	(void)shk_lookup(ctx, host, port, NULL, &kl);
+	for (i = 0; kl != NULL && i < kl->count && r == 0; i++) {
+		k = &kl->keys[i];
+		for (u = 0; u < st->nunnamed; u++)
+			if (k->origin != NULL && strcmp(k->origin, st->unnamed[u].origin) == 0)
+				break;
+		if (u == st->nunnamed || k->marker != SHK_MARKER_NONE)
+			continue;
+		st->unnamed[u].resolved = 1;
+		if ((kt = key_text(k)) == NULL)
+			r = -1;
+		else if (add_line(st, SHK_MARKER_NONE, kl->kh_name, kt) != 0)
+			r = -1;
+		free(kt);
+	}
+	shk_keylist_free(kl);
+	return r;
+}
+
+/* Every name of a --hosts-from file ("-": standard input): one per line,
+ * blank lines and '#' comments skipped; a name refused is said with
+ * FILE:LINE and skipped. 0, or -1 when the file cannot be read or memory
+ * runs out. */
+static int
+resolve_file(struct shk_ctx *ctx, struct export_state *st, const char *path)
+{
+	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	char *buf, *p, *end, *eol, *s, *e, spec[1024], where[PATH_MAX + 32];
+	unsigned long lineno = 0;
+	size_t len;
+	int r = 0;
+
+	if (cli_read_all(path, &buf, &len) != 0)
+		return -1;
+	for (p = buf, end = buf + len; p < end && r >= 0; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		lineno++;
+		for (s = p; s < eol && isspace((unsigned char)*s); s++)
+			;
+		for (e = eol; e > s && isspace((unsigned char)e[-1]); e--)
+			;
+		if (s == e || *s == '#')
+			continue;
+		snprintf(where, sizeof(where), "%s:%lu: ", SHK_ESC(shown), lineno);
+		if ((size_t)(e - s) >= sizeof(spec)) {
+			cli_error("%sname longer than %zu bytes: skipped", where, sizeof(spec) - 1);
+			continue;
+		}
+		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
+			cli_error("%sname holds a NUL byte: skipped", where);
+			continue;
+		}
+		memcpy(spec, s, (size_t)(e - s));
+		spec[e - s] = '\0';
+		r = resolve_host(ctx, st, spec, where);
+	}
+	free(buf);
+	return r < 0 ? -1 : 0;
+}
+
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_HASH = 256, OPT_OUT };
+	enum { OPT_HASH = 256, OPT_OUT, OPT_HOST, OPT_HOSTS_FROM };
 	static const struct option opts[] = {
 		{"hash", no_argument, NULL, OPT_HASH},
 		{"out", required_argument, NULL, OPT_OUT},
+		{"host", required_argument, NULL, OPT_HOST},
+		{"hosts-from", required_argument, NULL, OPT_HOSTS_FROM},
 		{NULL, 0, NULL, 0},
 	};
 	struct export_state st;
@@ -328,7 +498,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	const char *out = NULL;
 	struct shk_ctx *ctx;
 	FILE *f = NULL;
-	size_t i, dropped_revoked = 0;
+	size_t i, dropped_revoked = 0, nunresolved = 0;
+	const char **hosts = NULL, **hosts_from = NULL;
+	size_t nhosts = 0, nhosts_from = 0;
 	int c, r, hash = 0, rc = CLI_EXIT_ERROR;
 
 	memset(&st, 0, sizeof(st));
@@ -343,16 +515,35 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		case OPT_OUT:
 			out = optarg;
 			break;
+		case OPT_HOST:
+		case OPT_HOSTS_FROM:
+			/* Every argument stays in argv: keep pointers. */
+			if (c == OPT_HOST ? add_arg(&hosts, &nhosts, optarg) != 0
+					  : add_arg(&hosts_from, &nhosts_from, optarg) != 0) {
+				cli_error("out of memory");
+				goto out;
+			}
+			break;
 		default:
-			return CLI_EXIT_ERROR;
+			goto out;
 		}
 	}
 	if (optind != argc) {
-		cli_error("usage: export [--hash] [--out FILE]");
-		return CLI_EXIT_ERROR;
+		cli_error("usage: export [--hash] [--out FILE] [--host NAME]... "
+			  "[--hosts-from FILE]...");
+		goto out;
+	}
+	/* A bad name on the command line is a usage error, said before
+	 * anything is read. */
+	for (i = 0; i < nhosts; i++) {
+		char host[SHK_HOST_MAX + 1];
+		unsigned int port;
+
+		if (parse_host(hosts[i], "--host: ", host, &port) != 0)
+			goto out;
 	}
 	if ((ctx = cli_ctx(cli)) == NULL)
-		return CLI_EXIT_ERROR;
+		goto out;
 	r = shk_foreach(ctx, collect, &st);
 	if (st.nomem)
 		r = SHK_ERR_NOMEM;
@@ -360,6 +551,16 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		cli_error("cannot list the stores: %s", shk_strerror(r));
 		goto out;
 	}
+	r = 0;
+	for (i = 0; i < nhosts && r == 0; i++)
+		r = resolve_host(ctx, &st, hosts[i], "--host: ") < 0 ? -1 : 0;
+	for (i = 0; i < nhosts_from && r == 0; i++)
+		r = resolve_file(ctx, &st, hosts_from[i]);
+	if (r != 0)
+		goto out;
+	for (i = 0; i < st.nunnamed; i++)
+		if (!st.unnamed[i].resolved)
+			nunresolved++;
 
 	export_sort(&st);
 	if (out != NULL) {
@@ -377,7 +578,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		if (st.v[i].text == NULL)
 			continue;
 		k = line_key(&st.v[i]);
-		if (st.nrevoked > 0 &&
+		if (st.v[i].marker != SHK_MARKER_REVOKED && st.nrevoked > 0 &&
 		    bsearch(&k, st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str) != NULL) {
 			dropped_revoked++;
 			continue;
@@ -409,6 +610,18 @@ cmd_export(struct cli *cli, int argc, char **argv)
 			  "(0.11.4 and later, Debian 0.10.6+deb12u3) will not read it",
 			  total);
 	rc = 0;
+	if (nunresolved > 0) {
+		/* Exported, but not everything: a script must be able to tell. */
+		cli_error("left out %zu hashed file%s whose host no name given reached (a hashed "
+			  "ssh2 file name hides its host): name the hosts with --host or "
+			  "--hosts-from",
+			  nunresolved, nunresolved == 1 ? "" : "s");
+		if (cli->verbose > 0)
+			for (i = 0; i < st.nunnamed; i++)
+				if (!st.unnamed[i].resolved)
+					cli_error("  %s", SHK_ESC(st.unnamed[i].origin));
+		rc = 1;
+	}
 out:
 	if (f != NULL && f != stdout)
 		fclose(f);
@@ -419,5 +632,10 @@ out:
 	for (i = 0; i < st.nrevoked; i++)
 		free(st.revoked[i]);
 	free(st.revoked);
+	for (i = 0; i < st.nunnamed; i++)
+		free(st.unnamed[i].origin);
+	free(st.unnamed);
+	free(hosts);
+	free(hosts_from);
 	return rc;
 }

@@ -84,56 +84,6 @@ store_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	return optind;
 }
 
-/* The whole of a file, or of standard input for "-" (a pipe works too). */
-static int
-read_all(const char *path, char **out, size_t *outlen)
-{
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd, r = 0;
-
-	*out = NULL;
-	*outlen = 0;
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		cli_error("%s: %s", SHK_ESC(path), strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap == 0 ? 65536 : 2 * cap;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				cli_error("%s: out of memory", SHK_ESC(path));
-				r = -1;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cli_error("%s: %s", SHK_ESC(path), strerror(errno));
-			r = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (r != 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 /* One KEY operand: "TYPE BASE64 [COMMENT]", "-" or a key file. */
 static int
 read_key_arg(struct cli *cli, const char *arg, struct shk_keyvec *kv)
@@ -154,7 +104,7 @@ read_key_arg(struct cli *cli, const char *arg, struct shk_keyvec *kv)
 			return -1;
 		return 0;
 	}
-	if (read_all(arg, &buf, &len) != 0)
+	if (cli_read_all(arg, &buf, &len) != 0)
 		return -1;
 	r = shk_keyfile_parse(buf, len, strcmp(arg, "-") == 0 ? "(stdin)" : arg, &log,
 			      shk_keyvec_cb, kv, NULL);

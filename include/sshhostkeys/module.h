@@ -123,11 +123,14 @@ struct shk_module {
 	 * a negative enum shk_status. */
 	int (*check)(void *state);
 
-	/* Optional (NULL): call cb for every entry the source can name, with
+	/* Optional (NULL): call cb for every entry the source holds, with
 	 * names as a known_hosts host field (a name, "[name]:port", a pattern
 	 * list or a |1| hash) and key pointing to memory valid during the
-	 * call. Stop when cb returns non-zero and return that value; else
-	 * return SHK_OK or a negative enum shk_status. */
+	 * call. An entry whose host cannot be named (a hashed ssh2 file: its
+	 * name hides the host by design) is given with names NULL and
+	 * key->origin set, so a caller can count it or resolve it by asking
+	 * for the hosts it knows. Stop when cb returns non-zero and return
+	 * that value; else return SHK_OK or a negative enum shk_status. */
 	int (*enumerate)(void *state,
 			 int (*cb)(void *arg, const char *names,
 				   const struct shk_module_key *key),

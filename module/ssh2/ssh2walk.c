@@ -2,7 +2,8 @@
 /*
  * The ssh2 source's whole-directory walks: check (lint every name and
  * file of both directories, always from a fresh listing) and enumerate
- * (export every host a plain file names, answered through the lookup).
+ * (export every host a plain file names, answered through the lookup,
+ * then the keys of the hashed files no name reached, unnamed).
  */
 #include "config.h"
 
@@ -161,48 +162,94 @@ ssh2_check(void *state)
 
 /* ---- enumerate (export) ------------------------------------------------ */
 
-/* Hosts named by plain files, each answered once through the lookup, so
+/*
+ * Hosts named by plain files, each answered once through the lookup, so
  * what is enumerated is exactly what lookups see (hashed over plain, user
- * over system). Hosts known only through hashed files cannot be named. */
-struct ssh2_names {
+ * over system). Then the keys of every hashed file no such answer used:
+ * their names hide the host (that is what they are for), so they are
+ * given with no name (module.h), for the caller to count or resolve.
+ */
+
+/* A growable list of strings, sorted and made unique before use. */
+struct ssh2_strs {
 	char **v;
 	size_t n, cap;
 };
 
 static int
-ssh2_names_add(struct ssh2_names *nm, const char *host, unsigned int port)
+ssh2_strs_add(struct ssh2_strs *l, char *s)
 {
-	char **nv, *s;
-	size_t i;
+	char **nv;
 
-	if (asprintf(&s, "%u %s", port, host) == -1)
+	if (s == NULL)
 		return SHK_ERR_NOMEM;
-	for (i = 0; i < nm->n; i++) {
-		if (strcmp(nm->v[i], s) == 0) {
-			free(s);
-			return SHK_OK;
-		}
-	}
-	if (nm->n == nm->cap) {
-		size_t ncap = nm->cap ? 2 * nm->cap : 16;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? 2 * l->cap : 16;
 
-		if ((nv = reallocarray(nm->v, ncap, sizeof(*nv))) == NULL) {
+		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL) {
 			free(s);
 			return SHK_ERR_NOMEM;
 		}
-		nm->v = nv;
-		nm->cap = ncap;
+		l->v = nv;
+		l->cap = ncap;
 	}
-	nm->v[nm->n++] = s;
+	l->v[l->n++] = s;
 	return SHK_OK;
 }
 
 static int
-ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
-		   const struct shk_log *log, struct ssh2_names *nm)
+ssh2_strs_cmp(const void *a, const void *b)
 {
-	char host[SHK_SSH2_PLAIN_NAME_MAX], canon[SHK_HOST_MAX + 1];
-	struct shk_error err;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates: a set for bsearch, in a stable order. */
+static void
+ssh2_strs_sort(struct ssh2_strs *l)
+{
+	size_t i, w;
+
+	if (l->n == 0)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), ssh2_strs_cmp);
+	for (i = 1, w = 1; i < l->n; i++) {
+		if (strcmp(l->v[i], l->v[w - 1]) == 0)
+			free(l->v[i]);
+		else
+			l->v[w++] = l->v[i];
+	}
+	l->n = w;
+}
+
+static int
+ssh2_strs_has(const struct ssh2_strs *l, const char *s)
+{
+	return l->n > 0 && bsearch(&s, l->v, l->n, sizeof(*l->v), ssh2_strs_cmp) != NULL;
+}
+
+static void
+ssh2_strs_free(struct ssh2_strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	SHK_FREE(l->v);
+	l->n = l->cap = 0;
+}
+
+/* Call f for every entry of d's listing (a trusted directory), with its
+ * kind; stop at the first non-SHK_OK. */
+typedef int ssh2_entry_fn(const struct ssh2_state *st, const struct ssh2_dir *d, int dirfd,
+			  const char *name, enum shk_ssh2_kind kind, unsigned int port,
+			  const char *host, void *arg);
+
+static int
+ssh2_walk_dir(const struct ssh2_state *st, const struct ssh2_dir *d, const struct shk_log *log,
+	      ssh2_entry_fn *f, void *arg)
+{
+	char host[SHK_SSH2_PLAIN_NAME_MAX];
+	enum shk_ssh2_kind kind;
 	struct dirent *de;
 	unsigned int port;
 	DIR *dp;
@@ -219,21 +266,134 @@ ssh2_names_collect(const struct ssh2_state *st, const struct ssh2_dir *d,
 		return SHK_OK;
 	}
 	while (r == SHK_OK && (de = readdir(dp)) != NULL) {
-		if (shk_ssh2_classify(de->d_name, &port, host, sizeof(host)) != SHK_SSH2_PLAIN)
-			continue;
-		/* A file made by hand can name what no host is ("!a", "*"):
-		 * exported as is, it would become a known_hosts pattern or a
-		 * negation. Only names shk_host_canon() takes are names. */
-		memset(&err, 0, sizeof(err));
-		if (shk_host_canon(host, strlen(host), canon, sizeof(canon), &err) != SHK_OK) {
-			shk_log_emit(log, SHK_LOG_WARN, SHK_ERR_INVAL, d->path, 0,
-				     "%s: %s: skipped", SHK_ESC(de->d_name), err.msg);
-			continue;
-		}
-		r = ssh2_names_add(nm, host, port);
+		kind = shk_ssh2_classify(de->d_name, &port, host, sizeof(host));
+		r = f(st, d, dirfd, de->d_name, kind, port, host, arg);
 	}
 	closedir(dp);
 	close(dirfd);
+	return r;
+}
+
+struct ssh2_names_walk {
+	const struct shk_log *log;
+	struct ssh2_strs names; /* "PORT HOST" */
+};
+
+/* A plain file's host, when it is a host name (ssh2_walk_dir's f). */
+static int
+ssh2_name_of(const struct ssh2_state *st, const struct ssh2_dir *d, int dirfd,
+	     const char *name, enum shk_ssh2_kind kind, unsigned int port, const char *host,
+	     void *arg)
+{
+	struct ssh2_names_walk *w = arg;
+	char canon[SHK_HOST_MAX + 1], *s;
+	struct shk_error err;
+
+	(void)st;
+	(void)dirfd;
+	if (kind != SHK_SSH2_PLAIN)
+		return SHK_OK;
+	/* A file made by hand can name what no host is ("!a", "*"):
+	 * exported as is, it would become a known_hosts pattern or a
+	 * negation. Only names shk_host_canon() takes are names. */
+	memset(&err, 0, sizeof(err));
+	if (shk_host_canon(host, strlen(host), canon, sizeof(canon), &err) != SHK_OK) {
+		shk_log_emit(w->log, SHK_LOG_WARN, SHK_ERR_INVAL, d->path, 0, "%s: %s: skipped",
+			     SHK_ESC(name), err.msg);
+		return SHK_OK;
+	}
+	if (asprintf(&s, "%u %s", port, host) == -1)
+		s = NULL;
+	return ssh2_strs_add(&w->names, s);
+}
+
+struct ssh2_unnamed_walk {
+	struct shk_log_module *ml;
+	const struct ssh2_strs *used; /* paths the named hosts' answers came from */
+	int (*cb)(void *arg, const char *names, const struct shk_module_key *key);
+	void *arg;
+};
+
+/* A hashed file no answer used: its keys, unnamed (ssh2_walk_dir's f). */
+static int
+ssh2_unnamed_keys(const struct ssh2_state *st, const struct ssh2_dir *d, int dirfd,
+		  const char *name, enum shk_ssh2_kind kind, unsigned int port, const char *host,
+		  void *arg)
+{
+	struct ssh2_unnamed_walk *w = arg;
+	struct shk_module_key mk;
+	struct ssh2_collect c;
+	char path[PATH_MAX];
+	size_t i;
+	int r;
+
+	(void)port;
+	(void)host;
+	if (kind != SHK_SSH2_HASHED && kind != SHK_SSH2_TECTIA)
+		return SHK_OK;
+	if (ssh2_join(path, sizeof(path), d->path, name) != SHK_OK || ssh2_strs_has(w->used, path))
+		return SHK_OK;
+	memset(&c, 0, sizeof(c));
+	r = ssh2_try_file(st, d, dirfd, name, w->ml, &c, path, sizeof(path));
+	if (r == SHK_ERR_NOTFOUND)
+		return SHK_OK; /* refused, and said why */
+	for (i = 0; r == SHK_OK && i < c.kv.n; i++) {
+		memset(&mk, 0, sizeof(mk));
+		mk.type = c.kv.v[i]->type;
+		mk.blob = c.kv.v[i]->blob;
+		mk.bloblen = c.kv.v[i]->bloblen;
+		mk.origin = path;
+		mk.line = c.kv.line[i];
+		mk.comment = c.kv.v[i]->comment;
+		r = w->cb(w->arg, NULL, &mk);
+	}
+	shk_keyvec_free(&c.kv);
+	return r;
+}
+
+/* Answer "PORT HOST" through the lookup; call cb for each key and note
+ * the file it came from in used. */
+static int
+ssh2_enumerate_host(void *state, const char *entry, char **buf, size_t *len,
+		    struct ssh2_strs *used,
+		    int (*cb)(void *arg, const char *names, const struct shk_module_key *key),
+		    void *arg)
+{
+	char khname[SHK_SSH2_PLAIN_NAME_MAX + 16], *host, *nb;
+	struct shk_module_query q;
+	struct shk_module_result res;
+	enum shk_nss_status ns;
+	size_t k;
+	int r = SHK_OK, errnop;
+
+	memset(&q, 0, sizeof(q));
+	q.port = (unsigned int)strtoul(entry, &host, 10);
+	q.host = host + 1;
+	if (q.port == 22)
+		snprintf(khname, sizeof(khname), "%s", q.host);
+	else
+		snprintf(khname, sizeof(khname), "[%s]:%u", q.host, q.port);
+	q.kh_name = khname;
+	for (;;) {
+		errnop = 0;
+		ns = ssh2_lookup(state, &q, &res, *buf, *len, &errnop);
+		if (ns != SHK_NSS_TRYAGAIN || errnop != ERANGE)
+			break;
+		if ((nb = realloc(*buf, 2 * *len)) == NULL)
+			return SHK_ERR_NOMEM;
+		*buf = nb;
+		*len *= 2;
+	}
+	if (ns != SHK_NSS_SUCCESS)
+		return SHK_OK;
+	for (k = 0; k < res.nkeys && r == SHK_OK; k++) {
+		if (res.keys[k].origin != NULL &&
+		    (k == 0 || res.keys[k - 1].origin == NULL ||
+		     strcmp(res.keys[k].origin, res.keys[k - 1].origin) != 0))
+			r = ssh2_strs_add(used, strdup(res.keys[k].origin));
+		if (r == SHK_OK)
+			r = cb(arg, khname, &res.keys[k]);
+	}
 	return r;
 }
 
@@ -243,50 +403,37 @@ ssh2_enumerate(void *state,
 	       void *arg)
 {
 	const struct ssh2_state *st = state;
-	struct shk_module_query q;
-	struct shk_module_result res;
-	struct ssh2_names nm;
+	struct ssh2_names_walk nw;
+	struct ssh2_unnamed_walk uw;
+	struct ssh2_strs used;
 	struct shk_log_module ml;
-	enum shk_nss_status ns;
-	char khname[SHK_SSH2_PLAIN_NAME_MAX + 16], *buf = NULL, *host;
-	size_t i, k, len = 16384;
-	int r = SHK_OK, errnop;
+	size_t i, len = 16384;
+	char *buf;
+	int r = SHK_OK;
 
 	if (st == NULL || cb == NULL)
 		return SHK_ERR_INVAL;
-	memset(&nm, 0, sizeof(nm));
+	if ((buf = malloc(len)) == NULL)
+		return SHK_ERR_NOMEM;
+	memset(&nw, 0, sizeof(nw));
+	memset(&used, 0, sizeof(used));
 	shk_log_module_init(&ml, st->env);
+	nw.log = &ml.log;
+	/* Sorted: an export does not depend on the order of a listing. */
 	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs) && r == SHK_OK; i++)
-		r = ssh2_names_collect(st, &st->dirs[i], &ml.log, &nm);
-	for (i = 0; i < nm.n && r == SHK_OK; i++) {
-		memset(&q, 0, sizeof(q));
-		q.port = (unsigned int)strtoul(nm.v[i], &host, 10);
-		q.host = host + 1;
-		if (q.port == 22)
-			snprintf(khname, sizeof(khname), "%s", q.host);
-		else
-			snprintf(khname, sizeof(khname), "[%s]:%u", q.host, q.port);
-		q.kh_name = khname;
-		for (;;) {
-			free(buf);
-			if ((buf = malloc(len)) == NULL) {
-				r = SHK_ERR_NOMEM;
-				break;
-			}
-			errnop = 0;
-			ns = ssh2_lookup(state, &q, &res, buf, len, &errnop);
-			if (ns != SHK_NSS_TRYAGAIN || errnop != ERANGE)
-				break;
-			len *= 2;
-		}
-		if (r != SHK_OK || ns != SHK_NSS_SUCCESS)
-			continue;
-		for (k = 0; k < res.nkeys && r == SHK_OK; k++)
-			r = cb(arg, khname, &res.keys[k]);
-	}
+		r = ssh2_walk_dir(st, &st->dirs[i], &ml.log, ssh2_name_of, &nw);
+	ssh2_strs_sort(&nw.names);
+	for (i = 0; i < nw.names.n && r == SHK_OK; i++)
+		r = ssh2_enumerate_host(state, nw.names.v[i], &buf, &len, &used, cb, arg);
+	ssh2_strs_sort(&used);
+	uw.ml = &ml;
+	uw.used = &used;
+	uw.cb = cb;
+	uw.arg = arg;
+	for (i = 0; i < SHK_ARRAY_SIZE(st->dirs) && r == SHK_OK; i++)
+		r = ssh2_walk_dir(st, &st->dirs[i], &ml.log, ssh2_unnamed_keys, &uw);
 	free(buf);
-	for (i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
+	ssh2_strs_free(&nw.names);
+	ssh2_strs_free(&used);
 	return r;
 }
