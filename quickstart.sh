@@ -6,9 +6,10 @@
 set -eu
 cd "$(dirname "$0")"
 
-# Build tools, libraries, and the real OpenSSH programs the tests compare with.
+# Build tools, libraries, and the real programs the tests compare with:
+# OpenSSH, and paramiko for Debian's /usr/bin/python3.
 PKGS="build-essential autoconf automake libtool pkg-config libssl-dev check
-libssh-dev openssh-client openssh-server"
+libssh-dev openssh-client openssh-server python3-paramiko"
 
 missing=""
 for p in $PKGS; do
