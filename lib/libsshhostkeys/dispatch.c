@@ -22,9 +22,12 @@
 #define DISPATCH_BUF_START 16384
 #define DISPATCH_BUF_MAX ((size_t)1 << 30)
 
-/* Keys gathered from the sources, with the buffers they point into. */
+/* Keys gathered from the sources, with the buffers they point into.
+ * The public lists hand out ptrs, pointers into keys (include/sshhostkeys.h:
+ * callers never index an array of the structs, so they can grow). */
 struct collect {
 	struct shk_hostkey *keys;
+	struct shk_hostkey **ptrs;
 	unsigned char *fallback; /* per key: offered only as port fallback */
 	size_t n, cap;
 	char **bufs;
@@ -50,6 +53,7 @@ collect_free(struct collect *c)
 		free(c->bufs[i]);
 	free(c->bufs);
 	free(c->keys);
+	free(c->ptrs);
 	free(c->fallback);
 	memset(c, 0, sizeof(*c));
 }
@@ -99,6 +103,22 @@ collect_add(struct collect *c, const struct shk_module_key *mk, const char *sour
 	nk->comment = mk->comment;
 	c->fallback[c->n] = mk->port_fallback != 0;
 	c->n++;
+	return SHK_OK;
+}
+
+/* Publish the kept keys as list: the array of pointers callers read. */
+static int
+collect_publish(struct collect *c, struct shk_keylist *list)
+{
+	size_t i;
+
+	if ((c->ptrs = reallocarray(NULL, c->n + 1, sizeof(*c->ptrs))) == NULL)
+		return SHK_ERR_NOMEM;
+	for (i = 0; i < c->n; i++)
+		c->ptrs[i] = &c->keys[i];
+	c->ptrs[c->n] = NULL;
+	list->count = c->n;
+	list->keys = c->ptrs;
 	return SHK_OK;
 }
 
@@ -272,7 +292,7 @@ keylist_presentable(const struct shk_keylist *kl)
 	size_t i, n = 0;
 
 	for (i = 0; i < kl->count; i++)
-		if (kl->keys[i].marker != SHK_MARKER_REVOKED)
+		if (kl->keys[i]->marker != SHK_MARKER_REVOKED)
 			n++;
 	return n;
 }
@@ -300,8 +320,10 @@ lookup_impl(struct shk_ctx *ctx, const char *host, unsigned int port, const char
 		return r;
 	}
 	collect_drop_fallback(&kl->c);
-	kl->pub.count = kl->c.n;
-	kl->pub.keys = kl->c.keys;
+	if (collect_publish(&kl->c, &kl->pub) != SHK_OK) {
+		shk_keylist_free(&kl->pub);
+		return SHK_ERR_NOMEM;
+	}
 	*out = &kl->pub;
 	return keylist_presentable(&kl->pub) > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
@@ -570,8 +592,10 @@ verify_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 	decide(v, &p, verdicts);
 	presented_free(&p);
 	keep_weighed(v);
-	v->pub.known.count = v->c.n;
-	v->pub.known.keys = v->c.keys;
+	if (collect_publish(&v->c, &v->pub.known) != SHK_OK) {
+		shk_verification_free(&v->pub);
+		return SHK_ERR_NOMEM;
+	}
 	*out = &v->pub;
 	return SHK_OK;
 }
@@ -635,8 +659,10 @@ lookup_source_impl(struct shk_ctx *ctx, const char *source, const char *host,
 		if (*nss_status == SHK_NSS_SUCCESS && kl->c.n == 0)
 			*nss_status = SHK_NSS_NOTFOUND;
 	}
-	kl->pub.count = kl->c.n;
-	kl->pub.keys = kl->c.keys;
+	if (collect_publish(&kl->c, &kl->pub) != SHK_OK) {
+		shk_keylist_free(&kl->pub);
+		return SHK_ERR_NOMEM;
+	}
 	*out = &kl->pub;
 	return lm == NULL ? SHK_ERR_MODULE : SHK_OK;
 }
@@ -663,6 +689,7 @@ actions_text(const struct shk_nss_source *src, char *out, size_t cap)
 struct sourcelist_priv {
 	struct shk_sourcelist pub; /* first */
 	struct shk_source_info info[SHK_NSS_MAX_SOURCES];
+	struct shk_source_info *ptrs[SHK_NSS_MAX_SOURCES + 1]; /* pub.sources */
 	char names[SHK_NSS_MAX_SOURCES][SHK_NSS_NAME_MAX];
 	char states[SHK_NSS_MAX_SOURCES][SHK_ERRMSG_MAX];
 	char actions[SHK_NSS_MAX_SOURCES][128];
@@ -695,9 +722,10 @@ sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
 		sl->info[i].actions = sl->actions[i];
 		sl->info[i].ready = lm != NULL;
 		sl->info[i].can_verify = lm != NULL && lm->m->verify != NULL;
+		sl->ptrs[i] = &sl->info[i];
 	}
 	sl->pub.count = order.nsources;
-	sl->pub.sources = sl->info;
+	sl->pub.sources = sl->ptrs;
 	sl->pub.config_line = line;
 	if (sl->config_error[0] != '\0')
 		sl->pub.config_error = sl->config_error;
