@@ -222,7 +222,8 @@ struct shk_ctx_options {
 	 * The home whose user stores (~/.ssh/known_hosts, ~/.ssh2/hostkeys)
 	 * are read and written, as an absolute path: a service acting for
 	 * several users opens a context per user. NULL: $HOME (unless
-	 * SHK_CTX_NO_ENV or set-ID), else the real user's passwd entry.
+	 * SHK_CTX_NO_ENV or SHK_CTX_USER_UID, or set-ID), else the passwd
+	 * entry of the user (user_uid, or the real uid).
 	 */
 	const char *home;
 	/*
@@ -256,6 +257,7 @@ struct shk_hostkey {
 	const char *comment;		/* NULL when none */
 };
 
+/* Embedded in struct shk_verification: it keeps exactly these fields. */
 struct shk_keylist {
 	size_t count;
 	struct shk_hostkey **keys; /* count pointers, then NULL */
