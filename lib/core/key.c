@@ -523,7 +523,8 @@ key_take_blob(const char *type, size_t typelen, unsigned char *blob, size_t blob
 	}
 	if (!canonical)
 		bloblen = canonicalize(blob, bloblen);
-	if ((r = key_assemble(type, typelen, blob, bloblen, comment, commentlen, out)) != SHK_OK)
+	if ((r = key_assemble(type, typelen, blob, bloblen, comment, commentlen, out)) !=
+	    SHK_OK)
 		shk_error_set(err, r, 0, "out of memory");
 	return r;
 }

@@ -235,7 +235,8 @@ ctx_user(struct shk_ctx *ctx, const struct shk_ctx_options *o)
 	if (o->home != NULL)
 		ctx->home = strdup(o->home);
 	else
-		ctx->home = ctx_home(ctx->uid, (o->flags & (SHK_CTX_NO_ENV | SHK_CTX_USER_UID)) == 0);
+		ctx->home =
+		    ctx_home(ctx->uid, (o->flags & (SHK_CTX_NO_ENV | SHK_CTX_USER_UID)) == 0);
 	if (o->home != NULL && ctx->home == NULL)
 		return SHK_ERR_NOMEM;
 	return SHK_OK;
@@ -328,7 +329,8 @@ shk_ctx_open_with(struct shk_ctx **out, const struct shk_ctx_options *opts)
 	*out = NULL;
 	memset(&o, 0, sizeof(o));
 	o.size = sizeof(o);
-	if (opts != NULL && (r = shk_sized_copy(opts, &o, sizeof(o), CTX_OPTIONS_MIN)) != SHK_OK)
+	if (opts != NULL &&
+	    (r = shk_sized_copy(opts, &o, sizeof(o), CTX_OPTIONS_MIN)) != SHK_OK)
 		return r;
 	lg.fn = o.log;
 	lg.arg = o.log_arg;
