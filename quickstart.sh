@@ -6,10 +6,10 @@
 set -eu
 cd "$(dirname "$0")"
 
-# Build tools, libraries, and the real programs the tests compare with:
-# OpenSSH, and paramiko for Debian's /usr/bin/python3.
+# Build tools, libraries, the real OpenSSH programs the tests compare with,
+# and Debian's paramiko and pytest for the Python package's tests.
 PKGS="build-essential autoconf automake libtool pkg-config libssl-dev check
-libssh-dev openssh-client openssh-server python3-paramiko"
+libssh-dev openssh-client openssh-server python3-paramiko python3-pytest"
 
 missing=""
 for p in $PKGS; do
@@ -59,6 +59,17 @@ run verify -p 222 gamma.example.com examples/keys/gamma_ed25519.pub
 run verify alpha.example.com examples/keys/revoked_ed25519.pub
 run fingerprint -E bubblebabble examples/keys/alpha_ed25519.pub
 run fingerprint examples/root/etc/ssh/ssh_known_hosts
+
+# The Python package, from this tree, with Debian's interpreter (the
+# python3 first on PATH may not see Debian's packages).
+pylookup='import sshhostkeys
+with sshhostkeys.Context(root="examples/root") as ctx:
+    for k in ctx.lookup("alpha.example.com"):
+        print(k.type, k.fingerprint(), k.where + (" (revoked)" if k.revoked else ""))'
+echo
+echo "\$ /usr/bin/python3 -c '$pylookup'"
+LD_LIBRARY_PATH=$PWD/lib/.libs PYTHONPATH=$PWD/python SSHHOSTKEYS_MODULE_DIR=$PWD/module/.libs \
+	PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -c "$pylookup" || echo "(exit $?)"
 
 cat <<EOF
 

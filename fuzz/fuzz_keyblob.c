@@ -2,7 +2,7 @@
 /*
  * RFC 4253 key blobs, as they come out of base64. The first input byte
  * picks the claimed type (or the blob's own leading string), the rest is
- * the blob.
+ * the blob; shk_key_from_blob() reads the blob's own type.
  */
 #include "config.h"
 
@@ -66,6 +66,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		shk_key_free(key);
 	} else {
 		FUZZ_ASSERT(err.msg[0] != '\0');
+	}
+	/* The public constructor from a wire blob takes the blob's own type:
+	 * what it accepts passes the check, canonical form included. */
+	if (shk_key_from_blob(blob, bloblen, &key) == SHK_OK) {
+		FUZZ_ASSERT(key->bloblen <= bloblen);
+		FUZZ_ASSERT(shk_key_check_blob(key->type, strlen(key->type), key->blob,
+					       key->bloblen, NULL, NULL) == SHK_OK);
+		shk_key_free(key);
+		key = NULL;
 	}
 	for (k = 0; k < 3; k++)
 		FUZZ_ASSERT(shk_fingerprint_blob(blob, bloblen, (enum shk_fp_kind)k, fp,

@@ -15,6 +15,17 @@
  * belongs to the caller and is released with the matching _free function.
  * Strings inside a returned object live as long as the object.
  *
+ * Growth: the structs the library hands out (struct shk_key, shk_hostkey,
+ * shk_keylist, shk_verification, shk_source_info, shk_sourcelist) may
+ * gain fields at their end in later versions. Callers never allocate,
+ * copy or index arrays of them: they read them through the pointers the
+ * library gives (a list is an array of pointers), and make a struct
+ * shk_key only with shk_key_parse(), shk_key_from_blob() or
+ * shk_key_load_file(). Structs a caller passes in (struct
+ * shk_ctx_options, shk_policy_params) start with a size field the caller
+ * sets to sizeof the struct it was compiled with; fields it does not know
+ * are zero.
+ *
  * Set-ID programs: when the process runs with AT_SECURE (setuid, setgid,
  * file capabilities, some LSM transitions), every call that touches the
  * filesystem (shk_ctx_open, shk_key_load_file, shk_lookup,
@@ -70,6 +81,16 @@ enum shk_status {
 /* Static string naming a status; never NULL. */
 SHK_API const char *shk_strerror(int status);
 
+/*
+ * The library's version, "MAJOR.MINOR.PATCH" (the package version, e.g.
+ * "0.1.0"): a static string, never NULL, callable from any thread before
+ * or without a context. Compare the three numbers in order (strtoul each
+ * dot-separated part), never the strings: "0.10.0" is newer than "0.9.0".
+ * A symbol a caller needs is better tested for with dlsym() than inferred
+ * from the version.
+ */
+SHK_API const char *shk_version(void);
+
 /* Log levels, most severe first. */
 enum shk_log_level {
 	SHK_LOG_ERR = 0,
@@ -101,7 +122,8 @@ enum shk_marker {
 	SHK_MARKER_REVOKED = 2,
 };
 
-/* A public key. */
+/* A public key. Made only by the library's constructors below; read,
+ * never allocated or copied by callers (it may grow at its end). */
 struct shk_key {
 	char *type;	     /* e.g. "ssh-ed25519" */
 	unsigned char *blob; /* RFC 4253 public key blob */
@@ -116,6 +138,15 @@ struct shk_key {
  * *out is the caller's; free with shk_key_free().
  */
 SHK_API int shk_key_parse(const char *text, size_t len, struct shk_key **out);
+
+/*
+ * A key from its RFC 4253 wire blob, as an SSH server presents it (no
+ * round trip through base64 text): the type is the blob's leading string
+ * and the blob is checked as shk_key_parse() checks it (SHK_ERR_PARSE
+ * otherwise). blob is copied; *out is the caller's, free with
+ * shk_key_free(); it has no comment. Any thread.
+ */
+SHK_API int shk_key_from_blob(const unsigned char *blob, size_t len, struct shk_key **out);
 
 /*
  * Read every key of a file: OpenSSH one-line keys or RFC 4716 blocks
@@ -170,6 +201,46 @@ struct shk_ctx;
  */
 SHK_API int shk_ctx_open(struct shk_ctx **ctx, const char *root, unsigned int flags,
 			 shk_log_fn *log, void *log_arg);
+
+/* Flag for struct shk_ctx_options: user_uid is set. */
+#define SHK_CTX_USER_UID 0x2u
+
+/*
+ * What shk_ctx_open_with() opens. Set size to sizeof(struct
+ * shk_ctx_options) and every field you do not use to zero (a designated
+ * initializer does both); the library reads only the fields a caller of
+ * that size knows, and refuses non-zero bytes it does not know
+ * (SHK_ERR_UNSUPPORTED).
+ */
+struct shk_ctx_options {
+	size_t size;		/* sizeof(struct shk_ctx_options) */
+	const char *root;	/* as for shk_ctx_open() */
+	unsigned int flags;	/* SHK_CTX_NO_ENV, SHK_CTX_USER_UID */
+	shk_log_fn *log;	/* may be NULL */
+	void *log_arg;
+	/*
+	 * The home whose user stores (~/.ssh/known_hosts, ~/.ssh2/hostkeys)
+	 * are read and written, as an absolute path: a service acting for
+	 * several users opens a context per user. NULL: $HOME (unless
+	 * SHK_CTX_NO_ENV or SHK_CTX_USER_UID, or set-ID), else the passwd
+	 * entry of the user (user_uid, or the real uid).
+	 */
+	const char *home;
+	/*
+	 * With SHK_CTX_USER_UID: the user who owns those stores. Their
+	 * files are trusted when owned by root or by this uid (else by the
+	 * real uid). Keys the context writes there are written with the
+	 * caller's own ids, so a root service writes root-owned files.
+	 */
+	unsigned long user_uid;
+};
+
+/*
+ * shk_ctx_open() with options: opts NULL is shk_ctx_open(ctx, NULL, 0,
+ * NULL, NULL). A set-ID process may name no home and no user_uid
+ * (SHK_ERR_INVAL), as it may name no root. *ctx as for shk_ctx_open().
+ */
+SHK_API int shk_ctx_open_with(struct shk_ctx **ctx, const struct shk_ctx_options *opts);
 SHK_API void shk_ctx_close(struct shk_ctx *ctx);
 
 /* ---- Lookups ----------------------------------------------------------- */
@@ -188,7 +259,7 @@ struct shk_hostkey {
 
 struct shk_keylist {
 	size_t count;
-	struct shk_hostkey *keys;
+	struct shk_hostkey **keys; /* count pointers, then NULL */
 	/* The name known_hosts lists the host under on the port asked about,
 	 * as the lookup matched it: the canonical host (see shk_host_parse)
 	 * for port 22, "[host]:port" otherwise. Set in every list the library
@@ -224,8 +295,9 @@ struct shk_verification {
 	enum shk_verdict verdict;
 	/* The entry that decided: the matching or revoked key; NULL otherwise. */
 	const struct shk_hostkey *evidence;
-	/* Every key considered for the host (the evidence for CHANGED/OTHER). */
-	struct shk_keylist known;
+	/* Every key considered for the host (the evidence for CHANGED/OTHER);
+	 * never NULL, lives as long as the verification. */
+	const struct shk_keylist *known;
 	/* 1 when the evidence is a portless entry for a non-22 port, used
 	 * because nothing for the port decided (OpenSSH's fallback): a MATCH,
 	 * or a REVOKED by a portless revocation. Never CHANGED. */
@@ -260,7 +332,7 @@ struct shk_source_info {
 
 struct shk_sourcelist {
 	size_t count;
-	struct shk_source_info *sources;
+	struct shk_source_info **sources; /* count pointers, then NULL */
 	const char *config_file; /* nsswitch.conf read, or NULL */
 	unsigned long config_line; /* its ssh_hostkeys line; 0: default order */
 	/* When the default order is used because nsswitch.conf is unusable

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,8 @@ has_key(const struct shk_keylist *kl, const char *typeb64, enum shk_marker m)
 
 	ck_assert_int_eq(shk_key_parse(typeb64, strlen(typeb64), &k), SHK_OK);
 	for (i = 0; i < kl->count; i++)
-		if (strcmp(kl->keys[i].type, k->type) == 0 && kl->keys[i].bloblen == k->bloblen &&
-		    memcmp(kl->keys[i].blob, k->blob, k->bloblen) == 0 && kl->keys[i].marker == m)
+		if (strcmp(kl->keys[i]->type, k->type) == 0 && kl->keys[i]->bloblen == k->bloblen &&
+		    memcmp(kl->keys[i]->blob, k->blob, k->bloblen) == 0 && kl->keys[i]->marker == m)
 			found = 1;
 	shk_key_free(k);
 	return found;
@@ -87,7 +88,8 @@ START_TEST(test_success_returns_by_default)
 	ck_assert_int_eq(shk_lookup(ctx, "host.example", 0, NULL, &kl), SHK_OK);
 	ck_assert_uint_eq(kl->count, 1);
 	ck_assert(has_key(kl, KEY_A, SHK_MARKER_NONE));
-	ck_assert_str_eq(kl->keys[0].source, "testa");
+	ck_assert_str_eq(kl->keys[0]->source, "testa");
+	ck_assert_ptr_null(kl->keys[1]); /* the pointer array ends with NULL */
 	shk_keylist_free(kl);
 	shk_ctx_close(ctx);
 }
@@ -123,10 +125,10 @@ START_TEST(test_keylist_kh_name)
 	shk_keylist_free(kl);
 	ck_assert_int_eq(shk_key_parse(KEY_A, strlen(KEY_A), &key), SHK_OK);
 	ck_assert_int_eq(shk_verify(ctx, "::1", 22, key, &v), SHK_OK);
-	ck_assert_str_eq(v->known.kh_name, "::1");
+	ck_assert_str_eq(v->known->kh_name, "::1");
 	shk_verification_free(v);
 	ck_assert_int_eq(shk_verify(ctx, "::1", 2222, key, &v), SHK_OK);
-	ck_assert_str_eq(v->known.kh_name, "[::1]:2222");
+	ck_assert_str_eq(v->known->kh_name, "[::1]:2222");
 	shk_verification_free(v);
 	shk_key_free(key);
 	shk_ctx_close(ctx);
@@ -479,10 +481,10 @@ START_TEST(test_bad_modules_skipped)
 	ck_assert_ptr_nonnull(strstr(tu_log(), "ABI version 99"));
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->count, 3);
-	ck_assert_int_eq(sl->sources[0].ready, 0);
-	ck_assert_int_eq(sl->sources[1].ready, 0);
-	ck_assert_int_eq(sl->sources[2].ready, 1);
-	ck_assert_str_eq(sl->sources[2].state, "ready");
+	ck_assert_int_eq(sl->sources[0]->ready, 0);
+	ck_assert_int_eq(sl->sources[1]->ready, 0);
+	ck_assert_int_eq(sl->sources[2]->ready, 1);
+	ck_assert_str_eq(sl->sources[2]->state, "ready");
 	shk_sourcelist_free(sl);
 	shk_ctx_close(ctx);
 }
@@ -517,8 +519,8 @@ START_TEST(test_malformed_line_uses_default)
 	ck_assert_ptr_nonnull(strstr(tu_log(), "default order"));
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->count, 2);
-	ck_assert_str_eq(sl->sources[0].name, "files");
-	ck_assert_str_eq(sl->sources[1].name, "ssh2");
+	ck_assert_str_eq(sl->sources[0]->name, "files");
+	ck_assert_str_eq(sl->sources[1]->name, "ssh2");
 	shk_sourcelist_free(sl);
 	shk_ctx_close(ctx);
 }
@@ -553,7 +555,7 @@ START_TEST(test_untrusted_nsswitch_ignored)
 	ck_assert_int_eq(shk_sources(ctx, &sl), SHK_OK);
 	ck_assert_uint_eq(sl->config_line, 0);
 	ck_assert_uint_eq(sl->count, 2);
-	ck_assert_str_eq(sl->sources[0].name, "files");
+	ck_assert_str_eq(sl->sources[0]->name, "files");
 	shk_sourcelist_free(sl);
 	/* check counts it (one problem, plus the two missing modules) without
 	 * logging again what the context logged when it read the file. */
@@ -675,6 +677,52 @@ START_TEST(test_relative_root_refused)
 }
 END_TEST
 
+/* The version is the package's, three numbers (include/sshhostkeys.h). */
+START_TEST(test_version)
+{
+	const char *v = shk_version();
+	unsigned int a, b, c;
+	char end;
+
+	ck_assert_str_eq(v, PACKAGE_VERSION);
+	ck_assert_int_eq(sscanf(v, "%u.%u.%u%c", &a, &b, &c, &end), 3);
+}
+END_TEST
+
+/* The options struct: a NULL one is the defaults, a too small one or one
+ * with bytes we do not know is refused, a relative home too. */
+START_TEST(test_open_with_options)
+{
+	struct shk_ctx_options o = {.size = sizeof(o), .root = root, .log = tu_lib_log};
+	unsigned char big[sizeof(o) + 8];
+	struct shk_ctx *ctx = NULL;
+
+	tu_write(root, "etc/nsswitch.conf", "ssh_hostkeys: testa\n");
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, &o), SHK_OK);
+	shk_ctx_close(ctx);
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, NULL), SHK_OK);
+	shk_ctx_close(ctx);
+	o.size = offsetof(struct shk_ctx_options, log);
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, &o), SHK_ERR_INVAL);
+	ck_assert_ptr_null(ctx);
+	/* A newer caller's struct: zero tail accepted, set tail refused. */
+	memset(big, 0, sizeof(big));
+	o.size = sizeof(big);
+	memcpy(big, &o, sizeof(o));
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, (struct shk_ctx_options *)big), SHK_OK);
+	shk_ctx_close(ctx);
+	big[sizeof(o) + 3] = 1;
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, (struct shk_ctx_options *)big),
+			 SHK_ERR_UNSUPPORTED);
+	ck_assert_ptr_null(ctx);
+	o.size = sizeof(o);
+	o.home = "relative/home";
+	ck_assert_int_eq(shk_ctx_open_with(&ctx, &o), SHK_ERR_INVAL);
+	ck_assert_ptr_null(ctx);
+	ck_assert(tu_log_has("home \"relative/home\" is not an absolute path"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -704,6 +752,8 @@ main(void)
 	tcase_add_test(tc, test_unusable_nsswitch_logged_once);
 	tcase_add_test(tc, test_bad_host_refused);
 	tcase_add_test(tc, test_relative_root_refused);
+	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_open_with_options);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -222,6 +222,58 @@ START_TEST(test_api_args)
 }
 END_TEST
 
+/* A key made from its wire blob equals the one parsed from its text,
+ * for every type (a certificate too); a bad blob is refused. */
+START_TEST(test_from_blob)
+{
+	char name[128], *pub;
+	struct shk_key *k = NULL, *b = NULL;
+	unsigned char *bad;
+
+	snprintf(name, sizeof(name), "%s.pub", fp_files[_i]);
+	pub = tu_slurp(KEYDIR, name, NULL);
+	ck_assert_int_eq(shk_key_parse(pub, strlen(pub), &k), SHK_OK);
+	ck_assert_int_eq(shk_key_from_blob(k->blob, k->bloblen, &b), SHK_OK);
+	ck_assert_str_eq(b->type, k->type);
+	ck_assert_uint_eq(b->bloblen, k->bloblen);
+	ck_assert(memcmp(b->blob, k->blob, k->bloblen) == 0);
+	ck_assert_ptr_null(b->comment);
+	ck_assert_uint_eq(shk_key_bits(b), shk_key_bits(k));
+	shk_key_free(b);
+	b = NULL;
+	/* One byte short, one byte too many: both refused. */
+	ck_assert_int_eq(shk_key_from_blob(k->blob, k->bloblen - 1, &b), SHK_ERR_PARSE);
+	ck_assert_ptr_null(b);
+	bad = malloc(k->bloblen + 1);
+	memcpy(bad, k->blob, k->bloblen);
+	bad[k->bloblen] = 0;
+	ck_assert_int_eq(shk_key_from_blob(bad, k->bloblen + 1, &b), SHK_ERR_PARSE);
+	ck_assert_ptr_null(b);
+	free(bad);
+	shk_key_free(k);
+	free(pub);
+}
+END_TEST
+
+START_TEST(test_from_blob_args)
+{
+	static const unsigned char opaque[] = "\0\0\0\x0bx-opaque@ex\0\0\0\x01z";
+	static const unsigned char notype[] = "\0\0\0\x02 x";
+	struct shk_key *k = NULL;
+
+	ck_assert_int_eq(shk_key_from_blob(NULL, 4, &k), SHK_ERR_INVAL);
+	ck_assert_int_eq(shk_key_from_blob(opaque, 3, NULL), SHK_ERR_INVAL);
+	ck_assert_int_eq(shk_key_from_blob(opaque, 3, &k), SHK_ERR_PARSE);
+	ck_assert_int_eq(shk_key_from_blob(notype, sizeof(notype) - 1, &k), SHK_ERR_PARSE);
+	ck_assert_ptr_null(k);
+	/* Unknown types are kept as opaque blobs, as shk_key_parse keeps them. */
+	ck_assert_int_eq(shk_key_from_blob(opaque, sizeof(opaque) - 1, &k), SHK_OK);
+	ck_assert_str_eq(k->type, "x-opaque@ex");
+	ck_assert_uint_eq(shk_key_bits(k), 0);
+	shk_key_free(k);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -237,6 +289,8 @@ main(void)
 	tcase_add_test(tc, test_small_buffers);
 	tcase_add_test(tc, test_load_file);
 	tcase_add_test(tc, test_api_args);
+	tcase_add_loop_test(tc, test_from_blob, 0, SHK_ARRAY_SIZE(fp_files));
+	tcase_add_test(tc, test_from_blob_args);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

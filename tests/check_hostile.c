@@ -670,10 +670,10 @@ START_TEST(test_hostile)
 	if (kl != NULL) {
 		ck_assert_uint_eq(kl->count, c->nkeys);
 		for (i = 0; i < kl->count; i++)
-			ck_assert_msg(kl->keys[i].bloblen != evil_key->bloblen ||
-					      memcmp(kl->keys[i].blob, evil_key->blob,
+			ck_assert_msg(kl->keys[i]->bloblen != evil_key->bloblen ||
+					      memcmp(kl->keys[i]->blob, evil_key->blob,
 						     evil_key->bloblen) != 0,
-				      "the planted key was read (%s)", kl->keys[i].origin);
+				      "the planted key was read (%s)", kl->keys[i]->origin);
 	} else {
 		ck_assert_uint_eq(c->nkeys, 0);
 	}

@@ -153,9 +153,9 @@ expect_lookup(const char *host, unsigned int port, const struct shk_key *const *
 	ck_assert_uint_eq(kl->count, n);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < kl->count; j++)
-			if (strcmp(kl->keys[j].type, keys[i]->type) == 0 &&
-			    kl->keys[j].bloblen == keys[i]->bloblen &&
-			    memcmp(kl->keys[j].blob, keys[i]->blob, keys[i]->bloblen) == 0)
+			if (strcmp(kl->keys[j]->type, keys[i]->type) == 0 &&
+			    kl->keys[j]->bloblen == keys[i]->bloblen &&
+			    memcmp(kl->keys[j]->blob, keys[i]->blob, keys[i]->bloblen) == 0)
 				break;
 		ck_assert_msg(j < kl->count, "key %zu (%s) not found", i, keys[i]->type);
 	}
@@ -470,6 +470,46 @@ START_TEST(test_remove_refuses_symlinked_known_hosts)
 }
 END_TEST
 
+/* A context naming another home reads and writes that home's stores,
+ * not $HOME's: a service acting for several users. */
+START_TEST(test_named_home)
+{
+	struct shk_ctx_options o = {.size = sizeof(o), .root = root, .log = test_log};
+	const struct shk_key *v[1] = {ked};
+	struct shk_ctx *other = NULL;
+	struct shk_keylist *kl = NULL;
+	char ohome[400], odir[500];
+	int ns;
+
+	snprintf(ohome, sizeof(ohome), "%s/other", tmp);
+	snprintf(odir, sizeof(odir), "%s/.ssh2/hostkeys", ohome);
+	tu_mkdirs(ohome, 0755);
+	o.home = ohome;
+	ck_assert_int_eq(shk_ctx_open_with(&other, &o), SHK_OK);
+	ck_assert_int_eq(shk_store_add(other, SHK_STORE_USER, SHK_FORMAT_PLAIN, "h.example", 0, v,
+				       1, NULL),
+			 SHK_OK);
+	ck_assert(exists(odir, "key_22_h.example.pub"));
+	ck_assert(!exists(udir, "key_22_h.example.pub"));
+	ck_assert_int_eq(shk_lookup_source(other, "ssh2", "h.example", 0, NULL, &kl, &ns), SHK_OK);
+	ck_assert_uint_eq(kl->count, 1);
+	shk_keylist_free(kl);
+	/* The context of $HOME does not see it. */
+	ck_assert_int_eq(shk_lookup_source(ctx, "ssh2", "h.example", 0, NULL, &kl, &ns), SHK_OK);
+	ck_assert_uint_eq(kl->count, 0);
+	shk_keylist_free(kl);
+	shk_ctx_close(other);
+	/* The same with the owner named (root here, so trusted either way). */
+	o.flags = SHK_CTX_USER_UID;
+	o.user_uid = getuid();
+	ck_assert_int_eq(shk_ctx_open_with(&other, &o), SHK_OK);
+	ck_assert_int_eq(shk_lookup_source(other, "ssh2", "h.example", 0, NULL, &kl, &ns), SHK_OK);
+	shk_keylist_free(kl);
+	shk_ctx_close(other);
+	ck_assert_int_eq(nerrors, 0);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -485,6 +525,7 @@ store_suite(void)
 	tcase_add_test(tc, test_keeps_unreadable_parts);
 	tcase_add_test(tc, test_system_scope_and_shared_salt);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_named_home);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("remove");

@@ -192,6 +192,21 @@ main(int argc, char **argv)
 	r = shk_ctx_open(&other, argv[3], 0, log_cb, NULL);
 	row(r == SHK_ERR_INVAL && other == NULL, "shk_ctx_open: a root prefix is refused");
 	shk_ctx_close(other);
+	other = NULL;
+	{
+		/* Nor may it name the user's home or owner: both would let the
+		 * caller pick the files the library trusts as the user's. */
+		struct shk_ctx_options o = {.size = sizeof(o), .log = log_cb, .home = argv[3]};
+
+		r = shk_ctx_open_with(&other, &o);
+		row(r == SHK_ERR_INVAL && other == NULL, "shk_ctx_open_with: a home is refused");
+		o.home = NULL;
+		o.flags = SHK_CTX_USER_UID;
+		o.user_uid = 0;
+		r = shk_ctx_open_with(&other, &o);
+		row(r == SHK_ERR_INVAL && other == NULL,
+		    "shk_ctx_open_with: a user uid is refused");
+	}
 	r = shk_ctx_open(&ctx, NULL, 0, log_cb, NULL);
 	row(r == SHK_OK, "control: shk_ctx_open with the real root");
 	if (r != SHK_OK)

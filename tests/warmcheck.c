@@ -34,7 +34,7 @@ main(int argc, char **argv)
 			r = shk_lookup(ctx, line + 2, 22, NULL, &kl);
 			printf("%s: %d", line + 2, r);
 			for (i = 0; kl != NULL && i < kl->count; i++)
-				printf(" %s:%lu", kl->keys[i].origin, kl->keys[i].line);
+				printf(" %s:%lu", kl->keys[i]->origin, kl->keys[i]->line);
 			printf("\n");
 			shk_keylist_free(kl);
 		} else if (line[0] == 'S' && line[1] == ' ') {

@@ -422,7 +422,7 @@ resolve_host(struct shk_ctx *ctx, struct export_state *st, const char *spec, con
 		return 1;
 	(void)shk_lookup(ctx, host, port, NULL, &kl);
 	for (i = 0; kl != NULL && i < kl->count && r == 0; i++) {
-		k = &kl->keys[i];
+		k = kl->keys[i];
 		for (u = 0; u < st->nunnamed; u++)
 			if (k->origin != NULL && strcmp(k->origin, st->unnamed[u].origin) == 0)
 				break;

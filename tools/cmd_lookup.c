@@ -48,7 +48,7 @@ print_keylist(const char *name, const struct shk_keylist *kl, int verbose)
 	size_t i;
 
 	for (i = 0; i < kl->count; i++) {
-		const struct shk_hostkey *k = &kl->keys[i];
+		const struct shk_hostkey *k = kl->keys[i];
 
 		if (verbose) {
 			if (k->line > 0)

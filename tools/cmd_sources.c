@@ -43,7 +43,7 @@ print_answer(struct shk_ctx *ctx, const char *source, const char *host)
 	printf("  %s: %s, %zu key%s\n", SHK_ESC(host), nss_status_name(st), kl->count,
 	       kl->count == 1 ? "" : "s");
 	for (i = 0; i < kl->count; i++) {
-		const struct shk_hostkey *k = &kl->keys[i];
+		const struct shk_hostkey *k = kl->keys[i];
 
 		printf("    %s%s %s:%lu\n",
 		       k->marker == SHK_MARKER_REVOKED		 ? "@revoked "
@@ -81,7 +81,7 @@ cmd_sources(struct cli *cli, int argc, char **argv)
 		 * malformed line, untrusted or unreadable file). */
 		printf("default order (no usable ssh_hostkeys line in nsswitch.conf)\n");
 	for (i = 0; i < sl->count; i++) {
-		const struct shk_source_info *s = &sl->sources[i];
+		const struct shk_source_info *s = sl->sources[i];
 
 		printf("%s%s%s: %s%s\n", s->name, s->actions[0] != '\0' ? " " : "", s->actions,
 		       s->state, s->can_verify ? " (can verify)" : "");

@@ -134,9 +134,9 @@ print_verdict(const char *host, const struct shk_key *key, const struct shk_veri
 			       "(OpenSSH treats this as a changed key):\n");
 		else
 			printf("  known with other keys:\n");
-		for (i = 0; i < v->known.count; i++)
-			if (v->known.keys[i].marker == SHK_MARKER_NONE)
-				print_key("    ", &v->known.keys[i]);
+		for (i = 0; i < v->known->count; i++)
+			if (v->known->keys[i]->marker == SHK_MARKER_NONE)
+				print_key("    ", v->known->keys[i]);
 		break;
 	case SHK_VERDICT_UNKNOWN:
 		printf("  no source knows this host\n");

@@ -506,6 +506,29 @@ shk_key_new(const char *type, size_t typelen, const unsigned char *blob, size_t 
 	return key_assemble(type, typelen, copy, bloblen, comment, commentlen, out);
 }
 
+/* Check blob (malloc'd; always taken: kept by the key or freed) as a key
+ * of the given type and make the key. type may point into blob's leading
+ * string, which canonicalize() leaves where it is. */
+static int
+key_take_blob(const char *type, size_t typelen, unsigned char *blob, size_t bloblen,
+	      const char *comment, size_t commentlen, struct shk_key **out,
+	      struct shk_error *err)
+{
+	int r, canonical;
+
+	*out = NULL;
+	if ((r = check_blob(type, typelen, blob, bloblen, NULL, &canonical, err)) != SHK_OK) {
+		free(blob);
+		return r;
+	}
+	if (!canonical)
+		bloblen = canonicalize(blob, bloblen);
+	if ((r = key_assemble(type, typelen, blob, bloblen, comment, commentlen, out)) !=
+	    SHK_OK)
+		shk_error_set(err, r, 0, "out of memory");
+	return r;
+}
+
 int
 shk_key_from_b64(const char *type, size_t typelen, const char *b64, size_t b64len,
 		 const char *comment, size_t commentlen, struct shk_key **out,
@@ -513,7 +536,7 @@ shk_key_from_b64(const char *type, size_t typelen, const char *b64, size_t b64le
 {
 	unsigned char *blob = NULL;
 	size_t bloblen = 0, cap;
-	int r, canonical;
+	int r;
 
 	*out = NULL;
 	if (b64len > SHK_B64_ENCODED_SIZE(KEY_MAX_BLOB)) {
@@ -534,17 +557,35 @@ shk_key_from_b64(const char *type, size_t typelen, const char *b64, size_t b64le
 		r = shk_error_set(err, SHK_ERR_PARSE, 0, "empty key");
 		goto out;
 	}
-	if ((r = check_blob(type, typelen, blob, bloblen, NULL, &canonical, err)) != SHK_OK)
-		goto out;
-	if (!canonical)
-		bloblen = canonicalize(blob, bloblen);
-	r = key_assemble(type, typelen, blob, bloblen, comment, commentlen, out);
+	r = key_take_blob(type, typelen, blob, bloblen, comment, commentlen, out, err);
 	blob = NULL; /* owned by the key, or freed */
-	if (r != SHK_OK)
-		shk_error_set(err, r, 0, "out of memory");
 out:
 	free(blob);
 	return r;
+}
+
+int
+shk_key_from_wire(const unsigned char *blob, size_t bloblen, struct shk_key **out,
+		  struct shk_error *err)
+{
+	const unsigned char *type;
+	unsigned char *copy;
+	size_t typelen;
+	struct rd r;
+	int ret;
+
+	*out = NULL;
+	r.p = blob;
+	r.left = blob != NULL ? bloblen : 0;
+	if ((ret = rd_string(&r, &type, &typelen, "key type", err)) != SHK_OK)
+		return ret;
+	if (!shk_keytype_plausible((const char *)type, typelen))
+		return shk_error_set(err, SHK_ERR_PARSE, 0,
+				     "key blob does not start with a key type");
+	if ((copy = malloc(bloblen)) == NULL)
+		return shk_error_set(err, SHK_ERR_NOMEM, 0, "out of memory");
+	memcpy(copy, blob, bloblen);
+	return key_take_blob((const char *)copy + 4, typelen, copy, bloblen, NULL, 0, out, err);
 }
 
 static int

@@ -61,6 +61,13 @@ int shk_key_from_b64(const char *type, size_t typelen, const char *b64, size_t b
 		     const char *comment, size_t commentlen, struct shk_key **out,
 		     struct shk_error *err);
 
+/*
+ * A key from its RFC 4253 wire blob (copied): the type is the blob's
+ * leading string, and the blob is checked as shk_key_from_b64 checks it.
+ */
+int shk_key_from_wire(const unsigned char *blob, size_t bloblen, struct shk_key **out,
+		      struct shk_error *err);
+
 /* Parse "TYPE BASE64 [COMMENT]" (leading/trailing white space allowed). */
 int shk_key_from_line(const char *p, size_t len, struct shk_key **out,
 		      struct shk_error *err);

@@ -151,6 +151,25 @@ shk_path_join(const char *root, const char *abs_path)
 	return out;
 }
 
+int
+shk_sized_copy(const void *in, void *out, size_t outsize, size_t min)
+{
+	const unsigned char *p = in;
+	size_t insize, i;
+
+	memset(out, 0, outsize);
+	memcpy(out, &outsize, sizeof(outsize));
+	memcpy(&insize, in, sizeof(insize));
+	if (insize < min)
+		return SHK_ERR_INVAL;
+	memcpy(out, in, insize < outsize ? insize : outsize);
+	memcpy(out, &outsize, sizeof(outsize));
+	for (i = outsize; i < insize; i++)
+		if (p[i] != 0)
+			return SHK_ERR_UNSUPPORTED;
+	return SHK_OK;
+}
+
 const char *
 shk_strerror(int status)
 {

@@ -31,6 +31,16 @@ struct shk_error {
 int shk_error_set(struct shk_error *err, int code, unsigned long line, const char *fmt,
 		  ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Copy a caller's struct that starts with a size_t size field and may come
+ * from an older (smaller) or newer (larger) version of it into out (ours,
+ * outsize bytes): fields the caller did not pass are zero, out's size is
+ * outsize. SHK_ERR_INVAL when the caller's is smaller than min;
+ * SHK_ERR_UNSUPPORTED when a byte past ours is set (the caller asked for
+ * something this library cannot do).
+ */
+int shk_sized_copy(const void *in, void *out, size_t outsize, size_t min);
+
 /* Free and forget. */
 #define SHK_FREE(p)                                                                    \
 	do {                                                                           \

@@ -25,6 +25,17 @@ shk_key_parse(const char *text, size_t len, struct shk_key **out)
 	return shk_key_from_line(text, len, out, NULL);
 }
 
+int
+shk_key_from_blob(const unsigned char *blob, size_t len, struct shk_key **out)
+{
+	if (out == NULL)
+		return SHK_ERR_INVAL;
+	*out = NULL;
+	if (blob == NULL)
+		return SHK_ERR_INVAL;
+	return shk_key_from_wire(blob, len, out, NULL);
+}
+
 static int
 key_load_file(const char *path, shk_log_fn *log, void *log_arg, struct shk_key ***keys,
 	      size_t *nkeys)

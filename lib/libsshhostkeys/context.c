@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,22 +213,50 @@ out:
 	return lm->ready ? lm : NULL;
 }
 
+/* The home and owner of the user stores a caller named (struct
+ * shk_ctx_options), checked as the root prefix is: a set-ID program may
+ * not point the library at files of its caller's choosing. */
 static int
-ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
-	 void *log_arg)
+ctx_user(struct shk_ctx *ctx, const struct shk_ctx_options *o)
+{
+	if ((o->home != NULL || (o->flags & SHK_CTX_USER_UID)) && shk_privfs_secure()) {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
+			     "home or user refused: a set-ID program reads the real user's");
+		return SHK_ERR_INVAL;
+	}
+	if (o->home != NULL && o->home[0] != '/') {
+		shk_log_emit(&ctx->log, SHK_LOG_ERR, SHK_ERR_INVAL, NULL, 0,
+			     "home \"%s\" is not an absolute path", SHK_ESC(o->home));
+		return SHK_ERR_INVAL;
+	}
+	if (o->flags & SHK_CTX_USER_UID)
+		ctx->uid = (uid_t)o->user_uid;
+	/* Another user's home is never the caller's $HOME. */
+	if (o->home != NULL)
+		ctx->home = strdup(o->home);
+	else
+		ctx->home =
+		    ctx_home(ctx->uid, (o->flags & (SHK_CTX_NO_ENV | SHK_CTX_USER_UID)) == 0);
+	if (o->home != NULL && ctx->home == NULL)
+		return SHK_ERR_NOMEM;
+	return SHK_OK;
+}
+
+static int
+ctx_open(struct shk_ctx **out, const struct shk_ctx_options *o)
 {
 	struct shk_ctx *ctx;
 	struct shk_fmap map;
 	struct shk_error err;
-	const char *dir;
-	int use_env = (flags & SHK_CTX_NO_ENV) == 0, r;
+	const char *dir, *root = o->root;
+	int use_env = (o->flags & SHK_CTX_NO_ENV) == 0, r;
 	size_t rl;
 
 	*out = NULL;
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return SHK_ERR_NOMEM;
-	ctx->log.fn = log;
-	ctx->log.arg = log_arg;
+	ctx->log.fn = o->log;
+	ctx->log.arg = o->log_arg;
 	ctx->uid = getuid();
 	ctx->trust_uid = geteuid();
 	if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
@@ -265,7 +294,8 @@ ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn 
 		r = SHK_ERR_NOMEM;
 		goto fail;
 	}
-	ctx->home = ctx_home(ctx->uid, use_env);
+	if ((r = ctx_user(ctx, o)) != SHK_OK)
+		goto fail;
 	if ((r = shk_conf_new(&ctx->conf)) != SHK_OK)
 		goto fail;
 	/* An unreadable or untrusted configuration is logged, and the
@@ -289,20 +319,45 @@ fail:
 	return r;
 }
 
+/* The fields of struct shk_ctx_options a caller must at least pass. */
+#define CTX_OPTIONS_MIN (offsetof(struct shk_ctx_options, log_arg) + sizeof(void *))
+
 int
-shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
-	     void *log_arg)
+shk_ctx_open_with(struct shk_ctx **out, const struct shk_ctx_options *opts)
 {
-	struct shk_log lg = {log, log_arg};
+	struct shk_ctx_options o;
+	struct shk_log lg;
 	struct shk_privfs pf;
 	int r;
 
 	*out = NULL;
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	if (opts != NULL &&
+	    (r = shk_sized_copy(opts, &o, sizeof(o), CTX_OPTIONS_MIN)) != SHK_OK)
+		return r;
+	lg.fn = o.log;
+	lg.arg = o.log_arg;
 	if ((r = shk_privfs_enter(&pf, &lg)) != SHK_OK)
 		return r;
-	r = ctx_open(out, root, flags, log, log_arg);
+	r = ctx_open(out, &o);
 	shk_privfs_leave(&pf);
 	return r;
+}
+
+int
+shk_ctx_open(struct shk_ctx **out, const char *root, unsigned int flags, shk_log_fn *log,
+	     void *log_arg)
+{
+	struct shk_ctx_options o;
+
+	memset(&o, 0, sizeof(o));
+	o.size = sizeof(o);
+	o.root = root;
+	o.flags = flags;
+	o.log = log;
+	o.log_arg = log_arg;
+	return shk_ctx_open_with(out, &o);
 }
 
 void

@@ -20,9 +20,12 @@
 #define DISPATCH_BUF_START 16384
 #define DISPATCH_BUF_MAX ((size_t)1 << 30)
 
-/* Keys gathered from the sources, with the buffers they point into. */
+/* Keys gathered from the sources, with the buffers they point into.
+ * The public lists hand out ptrs, pointers into keys (include/sshhostkeys.h:
+ * callers never index an array of the structs, so they can grow). */
 struct collect {
 	struct shk_hostkey *keys;
+	struct shk_hostkey **ptrs;
 	unsigned char *fallback; /* per key: offered only as port fallback */
 	size_t n, cap;
 	char **bufs;
@@ -38,6 +41,7 @@ struct keylist_priv {
 struct verification_priv {
 	struct shk_verification pub; /* first */
 	struct collect c;
+	struct shk_keylist known; /* pub.known */
 	char kh_name[SHK_KH_NAME_MAX];
 };
 
@@ -50,6 +54,7 @@ collect_free(struct collect *c)
 		free(c->bufs[i]);
 	free(c->bufs);
 	free(c->keys);
+	free(c->ptrs);
 	free(c->fallback);
 	memset(c, 0, sizeof(*c));
 }
@@ -99,6 +104,22 @@ collect_add(struct collect *c, const struct shk_module_key *mk, const char *sour
 	nk->comment = mk->comment;
 	c->fallback[c->n] = mk->port_fallback != 0;
 	c->n++;
+	return SHK_OK;
+}
+
+/* Publish the kept keys as list: the array of pointers callers read. */
+static int
+collect_publish(struct collect *c, struct shk_keylist *list)
+{
+	size_t i;
+
+	if ((c->ptrs = reallocarray(NULL, c->n + 1, sizeof(*c->ptrs))) == NULL)
+		return SHK_ERR_NOMEM;
+	for (i = 0; i < c->n; i++)
+		c->ptrs[i] = &c->keys[i];
+	c->ptrs[c->n] = NULL;
+	list->count = c->n;
+	list->keys = c->ptrs;
 	return SHK_OK;
 }
 
@@ -272,7 +293,7 @@ keylist_presentable(const struct shk_keylist *kl)
 	size_t i, n = 0;
 
 	for (i = 0; i < kl->count; i++)
-		if (kl->keys[i].marker != SHK_MARKER_REVOKED)
+		if (kl->keys[i]->marker != SHK_MARKER_REVOKED)
 			n++;
 	return n;
 }
@@ -300,10 +321,12 @@ lookup_impl(struct shk_ctx *ctx, const char *host, unsigned int port, const char
 		return r;
 	}
 	collect_drop_fallback(&kl->c);
-	kl->pub.count = kl->c.n;
-	kl->pub.keys = kl->c.keys;
 	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
 	kl->pub.kh_name = kl->kh_name;
+	if (collect_publish(&kl->c, &kl->pub) != SHK_OK) {
+		shk_keylist_free(&kl->pub);
+		return SHK_ERR_NOMEM;
+	}
 	*out = &kl->pub;
 	return keylist_presentable(&kl->pub) > 0 ? SHK_OK : SHK_ERR_NOTFOUND;
 }
@@ -572,10 +595,13 @@ verify_impl(struct shk_ctx *ctx, const char *host, unsigned int port,
 	decide(v, &p, verdicts);
 	presented_free(&p);
 	keep_weighed(v);
-	v->pub.known.count = v->c.n;
-	v->pub.known.keys = v->c.keys;
 	memcpy(v->kh_name, khbuf, strlen(khbuf) + 1);
-	v->pub.known.kh_name = v->kh_name;
+	v->known.kh_name = v->kh_name;
+	if (collect_publish(&v->c, &v->known) != SHK_OK) {
+		shk_verification_free(&v->pub);
+		return SHK_ERR_NOMEM;
+	}
+	v->pub.known = &v->known;
 	*out = &v->pub;
 	return SHK_OK;
 }
@@ -639,10 +665,12 @@ lookup_source_impl(struct shk_ctx *ctx, const char *source, const char *host,
 		if (*nss_status == SHK_NSS_SUCCESS && kl->c.n == 0)
 			*nss_status = SHK_NSS_NOTFOUND;
 	}
-	kl->pub.count = kl->c.n;
-	kl->pub.keys = kl->c.keys;
 	memcpy(kl->kh_name, khbuf, strlen(khbuf) + 1);
 	kl->pub.kh_name = kl->kh_name;
+	if (collect_publish(&kl->c, &kl->pub) != SHK_OK) {
+		shk_keylist_free(&kl->pub);
+		return SHK_ERR_NOMEM;
+	}
 	*out = &kl->pub;
 	return lm == NULL ? SHK_ERR_MODULE : SHK_OK;
 }

@@ -60,21 +60,14 @@ policy_from_conf(const struct shk_ctx *ctx)
 static int
 policy_params_copy(const struct shk_policy_params *in, struct shk_policy_params *out)
 {
-	const unsigned char *p;
-	size_t i;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
 	if (in == NULL)
 		return SHK_OK;
-	if (in->size < POLICY_PARAMS_MIN)
-		return SHK_ERR_INVAL;
-	memcpy(out, in, in->size < sizeof(*out) ? in->size : sizeof(*out));
-	out->size = sizeof(*out);
-	p = (const unsigned char *)in;
-	for (i = sizeof(*out); i < in->size; i++)
-		if (p[i] != 0)
-			return SHK_ERR_UNSUPPORTED;
+	if ((r = shk_sized_copy(in, out, sizeof(*out), POLICY_PARAMS_MIN)) != SHK_OK)
+		return r;
 	if ((unsigned int)out->policy > SHK_POLICY_CUSTOM ||
 	    (out->scope != SHK_STORE_USER && out->scope != SHK_STORE_SYSTEM) ||
 	    (unsigned int)out->format > SHK_FORMAT_PLAIN ||
@@ -115,14 +108,14 @@ policy_store(struct shk_ctx *ctx, const struct shk_policy_params *pp, const char
 	size_t nkeys = 0, nowned = 0, i, j;
 	int r, dup;
 
-	if ((keys = calloc(v->known.count + 1, sizeof(*keys))) == NULL ||
-	    (owned = calloc(v->known.count + 1, sizeof(*owned))) == NULL) {
+	if ((keys = calloc(v->known->count + 1, sizeof(*keys))) == NULL ||
+	    (owned = calloc(v->known->count + 1, sizeof(*owned))) == NULL) {
 		r = SHK_ERR_NOMEM;
 		goto out;
 	}
 	keys[nkeys++] = (struct shk_key *)key;
-	for (i = 0; replace && i < v->known.count; i++) {
-		const struct shk_hostkey *k = &v->known.keys[i];
+	for (i = 0; replace && i < v->known->count; i++) {
+		const struct shk_hostkey *k = v->known->keys[i];
 
 		if (!plain_entry(k) || strcmp(k->type, key->type) == 0)
 			continue;

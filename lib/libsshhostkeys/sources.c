@@ -35,6 +35,7 @@ actions_text(const struct shk_nss_source *src, char *out, size_t cap)
 struct sourcelist_priv {
 	struct shk_sourcelist pub; /* first */
 	struct shk_source_info info[SHK_NSS_MAX_SOURCES];
+	struct shk_source_info *ptrs[SHK_NSS_MAX_SOURCES + 1]; /* pub.sources */
 	char names[SHK_NSS_MAX_SOURCES][SHK_NSS_NAME_MAX];
 	char states[SHK_NSS_MAX_SOURCES][SHK_ERRMSG_MAX];
 	char actions[SHK_NSS_MAX_SOURCES][128];
@@ -67,9 +68,10 @@ sources_impl(struct shk_ctx *ctx, struct shk_sourcelist **out)
 		sl->info[i].actions = sl->actions[i];
 		sl->info[i].ready = lm != NULL;
 		sl->info[i].can_verify = lm != NULL && lm->m->verify != NULL;
+		sl->ptrs[i] = &sl->info[i];
 	}
 	sl->pub.count = order.nsources;
-	sl->pub.sources = sl->info;
+	sl->pub.sources = sl->ptrs;
 	sl->pub.config_line = line;
 	if (sl->config_error[0] != '\0')
 		sl->pub.config_error = sl->config_error;
