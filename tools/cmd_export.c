@@ -481,8 +481,17 @@ resolve_file(struct shk_ctx *ctx, struct export_state *st, const char *path)
 	return r < 0 ? -1 : 0;
 }
 
-int
-cmd_export(struct cli *cli, int argc, char **argv)
+struct export_opts {
+	int hash;
+	const char *out;		  /* NULL: standard output */
+	const char **hosts, **hosts_from; /* pointers into argv */
+	size_t nhosts, nhosts_from;
+};
+
+/* The command line into o: 0, or -1 after saying why (usage, or a bad
+ * --host name: said before anything is read). */
+static int
+export_getopt(int argc, char **argv, struct export_opts *o)
 {
 	enum { OPT_HASH = 256, OPT_OUT, OPT_HOST, OPT_HOSTS_FROM };
 	static const struct option opts[] = {
@@ -492,116 +501,133 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		{"hosts-from", required_argument, NULL, OPT_HOSTS_FROM},
 		{NULL, 0, NULL, 0},
 	};
-	struct export_state st;
-	struct export_out o;
-	unsigned long long total = 0;
-	const char *out = NULL;
-	struct shk_ctx *ctx;
-	FILE *f = NULL;
-	size_t i, dropped_revoked = 0, nunresolved = 0;
-	const char **hosts = NULL, **hosts_from = NULL;
-	size_t nhosts = 0, nhosts_from = 0;
-	int c, r, hash = 0, rc = CLI_EXIT_ERROR;
+	char host[SHK_HOST_MAX + 1];
+	unsigned int port;
+	size_t i;
+	int c;
 
-	memset(&st, 0, sizeof(st));
-	memset(&o, 0, sizeof(o));
-	o.rp.fd = o.dirfd = -1;
 	while ((c = getopt_long(argc, argv, "H", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 		case OPT_HASH:
-			hash = 1;
+			o->hash = 1;
 			break;
 		case OPT_OUT:
-			out = optarg;
+			o->out = optarg;
 			break;
 		case OPT_HOST:
 		case OPT_HOSTS_FROM:
-			/* Every argument stays in argv: keep pointers. */
-			if (c == OPT_HOST ? add_arg(&hosts, &nhosts, optarg) != 0
-					  : add_arg(&hosts_from, &nhosts_from, optarg) != 0) {
+			if (c == OPT_HOST ? add_arg(&o->hosts, &o->nhosts, optarg) != 0
+					  : add_arg(&o->hosts_from, &o->nhosts_from, optarg) != 0) {
 				cli_error("out of memory");
-				goto out;
+				return -1;
 			}
 			break;
 		default:
-			goto out;
+			return -1;
 		}
 	}
 	if (optind != argc) {
 		cli_error("usage: export [--hash] [--out FILE] [--host NAME]... "
 			  "[--hosts-from FILE]...");
-		goto out;
+		return -1;
 	}
-	/* A bad name on the command line is a usage error, said before
-	 * anything is read. */
-	for (i = 0; i < nhosts; i++) {
-		char host[SHK_HOST_MAX + 1];
-		unsigned int port;
+	for (i = 0; i < o->nhosts; i++)
+		if (parse_host(o->hosts[i], "--host: ", host, &port) != 0)
+			return -1;
+	return 0;
+}
 
-		if (parse_host(hosts[i], "--host: ", host, &port) != 0)
-			goto out;
-	}
-	if ((ctx = cli_ctx(cli)) == NULL)
-		goto out;
-	r = shk_foreach(ctx, collect, &st);
-	if (st.nomem)
+/* Every entry of the stores, then the keys the names given reach in
+ * files that came unnamed. 0, or -1 after saying why. */
+static int
+export_collect(struct shk_ctx *ctx, struct export_state *st, const struct export_opts *o)
+{
+	size_t i;
+	int r;
+
+	r = shk_foreach(ctx, collect, st);
+	if (st->nomem)
 		r = SHK_ERR_NOMEM;
 	if (r != SHK_OK) {
 		cli_error("cannot list the stores: %s", shk_strerror(r));
-		goto out;
+		return -1;
 	}
-	r = 0;
-	for (i = 0; i < nhosts && r == 0; i++)
-		r = resolve_host(ctx, &st, hosts[i], "--host: ") < 0 ? -1 : 0;
-	for (i = 0; i < nhosts_from && r == 0; i++)
-		r = resolve_file(ctx, &st, hosts_from[i]);
-	if (r != 0)
-		goto out;
-	for (i = 0; i < st.nunnamed; i++)
-		if (!st.unnamed[i].resolved)
-			nunresolved++;
+	for (i = 0; i < o->nhosts; i++)
+		if (resolve_host(ctx, st, o->hosts[i], "--host: ") < 0)
+			goto nomem;
+	for (i = 0; i < o->nhosts_from; i++)
+		if (resolve_file(ctx, st, o->hosts_from[i]) != 0)
+			return -1;
+	return 0;
+nomem:
+	cli_error("out of memory");
+	return -1;
+}
 
-	export_sort(&st);
-	if (out != NULL) {
-		if ((f = export_out_open(out, &o)) == NULL) {
-			cli_error("cannot create a temporary file for %s: %s", SHK_ESC(out),
-				  strerror(errno));
-			goto out;
-		}
-	} else {
-		f = stdout;
-	}
-	for (i = 0; i < st.n; i++) {
-		const char *k;
+/* The lines to f; a revoked key is never written as trusted. 0, or -1
+ * after saying why. */
+static int
+export_lines(FILE *f, const struct export_state *st, int hash, unsigned long long *total,
+	     size_t *dropped_revoked)
+{
+	const char *k;
+	size_t i;
+	int r;
 
-		if (st.v[i].text == NULL)
+	for (i = 0; i < st->n; i++) {
+		if (st->v[i].text == NULL)
 			continue;
-		k = line_key(&st.v[i]);
-		if (st.v[i].marker != SHK_MARKER_REVOKED && st.nrevoked > 0 &&
-		    bsearch(&k, st.revoked, st.nrevoked, sizeof(*st.revoked), cmp_str) != NULL) {
-			dropped_revoked++;
+		k = line_key(&st->v[i]);
+		if (st->v[i].marker != SHK_MARKER_REVOKED && st->nrevoked > 0 &&
+		    bsearch(&k, st->revoked, st->nrevoked, sizeof(*st->revoked), cmp_str) != NULL) {
+			(*dropped_revoked)++;
 			continue;
 		}
-		if ((r = write_line(f, &st.v[i], hash, &total)) != 0) {
-			cli_error("%s", r == -2 ? "cannot hash a name"
-						: "write error");
-			goto out;
+		if ((r = write_line(f, &st->v[i], hash, total)) != 0) {
+			cli_error("%s", r == -2 ? "cannot hash a name" : "write error");
+			return -1;
 		}
 	}
-	if (out != NULL) {
+	return 0;
+}
+
+/* Write the sorted lines to standard output or atomically to o->out.
+ * 0, or -1 after saying why (an --out file is then left as it was). */
+static int
+export_write(struct cli *cli, const struct export_state *st, const struct export_opts *o)
+{
+	unsigned long long total = 0;
+	size_t dropped_revoked = 0;
+	struct export_out out;
+	FILE *f = stdout;
+	int r = -1;
+
+	memset(&out, 0, sizeof(out));
+	out.rp.fd = out.dirfd = -1;
+	if (o->out != NULL && (f = export_out_open(o->out, &out)) == NULL) {
+		cli_error("cannot create a temporary file for %s: %s", SHK_ESC(o->out),
+			  strerror(errno));
+		return -1;
+	}
+	if (export_lines(f, st, o->hash, &total, &dropped_revoked) != 0)
+		goto out;
+	if (o->out != NULL) {
 		r = fclose(f);
 		f = NULL;
-		if (r != 0 || shk_replace_close(&o.rp, NULL) != SHK_OK) {
-			cli_error("cannot write %s: %s", SHK_ESC(o.tmp), strerror(errno));
+		if (r != 0 || shk_replace_close(&out.rp, NULL) != SHK_OK) {
+			cli_error("cannot write %s: %s", SHK_ESC(out.tmp), strerror(errno));
+			r = -1;
 			goto out;
 		}
-		if (shk_replace_commit(&o.rp, o.base, NULL) != SHK_OK) {
-			cli_error("cannot rename %s to %s: %s", SHK_ESC(o.tmp), SHK_ESC(out),
+		if (shk_replace_commit(&out.rp, out.base, NULL) != SHK_OK) {
+			cli_error("cannot rename %s to %s: %s", SHK_ESC(out.tmp), SHK_ESC(o->out),
 				  strerror(errno));
+			r = -1;
 			goto out;
 		}
 	}
+	r = 0;
 	if (dropped_revoked > 0 && cli->verbose > 0)
 		cli_error("left out %zu entr%s whose key is revoked", dropped_revoked,
 			  dropped_revoked == 1 ? "y" : "ies");
@@ -609,33 +635,71 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		cli_error("warning: the export is %llu bytes, more than 16 MiB: libssh "
 			  "(0.11.4 and later, Debian 0.10.6+deb12u3) will not read it",
 			  total);
-	rc = 0;
-	if (nunresolved > 0) {
-		/* Exported, but not everything: a script must be able to tell. */
-		cli_error("left out %zu hashed file%s whose host no name given reached (a hashed "
-			  "ssh2 file name hides its host): name the hosts with --host or "
-			  "--hosts-from",
-			  nunresolved, nunresolved == 1 ? "" : "s");
-		if (cli->verbose > 0)
-			for (i = 0; i < st.nunnamed; i++)
-				if (!st.unnamed[i].resolved)
-					cli_error("  %s", SHK_ESC(st.unnamed[i].origin));
-		rc = 1;
-	}
 out:
 	if (f != NULL && f != stdout)
 		fclose(f);
-	export_out_discard(&o);
-	for (i = 0; i < st.n; i++)
-		free(st.v[i].text);
-	free(st.v);
-	for (i = 0; i < st.nrevoked; i++)
-		free(st.revoked[i]);
-	free(st.revoked);
-	for (i = 0; i < st.nunnamed; i++)
-		free(st.unnamed[i].origin);
-	free(st.unnamed);
-	free(hosts);
-	free(hosts_from);
+	export_out_discard(&out);
+	return r;
+}
+
+/* Say how many files came unnamed and stayed so (-v: which); their count. */
+static size_t
+export_report_unnamed(struct cli *cli, const struct export_state *st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < st->nunnamed; i++)
+		if (!st->unnamed[i].resolved)
+			n++;
+	if (n == 0)
+		return 0;
+	cli_error("left out %zu hashed file%s whose host no name given reached (a hashed "
+		  "ssh2 file name hides its host): name the hosts with --host or --hosts-from",
+		  n, n == 1 ? "" : "s");
+	if (cli->verbose > 0)
+		for (i = 0; i < st->nunnamed; i++)
+			if (!st->unnamed[i].resolved)
+				cli_error("  %s", SHK_ESC(st->unnamed[i].origin));
+	return n;
+}
+
+static void
+export_state_free(struct export_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->v[i].text);
+	free(st->v);
+	for (i = 0; i < st->nrevoked; i++)
+		free(st->revoked[i]);
+	free(st->revoked);
+	for (i = 0; i < st->nunnamed; i++)
+		free(st->unnamed[i].origin);
+	free(st->unnamed);
+}
+
+int
+cmd_export(struct cli *cli, int argc, char **argv)
+{
+	struct export_state st;
+	struct export_opts o;
+	struct shk_ctx *ctx;
+	int rc = CLI_EXIT_ERROR;
+
+	memset(&st, 0, sizeof(st));
+	memset(&o, 0, sizeof(o));
+	if (export_getopt(argc, argv, &o) != 0 || (ctx = cli_ctx(cli)) == NULL ||
+	    export_collect(ctx, &st, &o) != 0)
+		goto out;
+	export_sort(&st);
+	if (export_write(cli, &st, &o) != 0)
+		goto out;
+	/* Exported, but not everything: a script must be able to tell. */
+	rc = export_report_unnamed(cli, &st) > 0 ? 1 : 0;
+out:
+	export_state_free(&st);
+	free(o.hosts);
+	free(o.hosts_from);
 	return rc;
 }
