@@ -405,15 +405,20 @@ class Source:
 
 @dataclass
 class ExportEntry:
-    """One key a source can name: ``names`` is a known_hosts host field
-    (a name, ``[name]:port``, a pattern list or a ``|1|`` hash)."""
+    """One key of a source: ``names`` is a known_hosts host field (a name,
+    ``[name]:port``, a pattern list or a ``|1|`` hash), or None for a key
+    whose host no one can name (a hashed ssh2 file: ``key.where`` names the
+    file; look the hosts you know up to find it under a name)."""
 
-    names: str
+    names: Optional[str]
     key: HostKey
 
     @property
     def line(self) -> str:
-        """The entry as a known_hosts line, its marker included."""
+        """The entry as a known_hosts line, its marker included; ValueError
+        for an entry without a name."""
+        if self.names is None:
+            raise ValueError("no name for the key in %s" % self.key.where)
         m = "" if self.key.marker == Marker.NONE else (
             "@cert-authority " if self.key.marker == Marker.CERT_AUTHORITY else "@revoked ")
         return "%s%s %s %s" % (m, self.names, self.key.type, self.key.base64)
@@ -608,10 +613,11 @@ class Context:
             _ffi.lib.shk_sourcelist_free(out)
 
     def export(self) -> List[ExportEntry]:
-        """Every key every configured source can name, in order, markers
-        included (keys of hashed ssh2 files cannot be named). For a file
-        that clients ignoring @revoked can read safely, use the CLI's
-        ``sshhostkeys export``, which leaves revoked keys out."""
+        """Every key of every configured source, in order, markers
+        included; a key of a hashed ssh2 file comes with ``names`` None
+        (its file name hides the host). For a file that clients ignoring
+        @revoked can read safely, use the CLI's ``sshhostkeys export``,
+        which never writes a revoked key as trusted."""
         entries: List[ExportEntry] = []
 
         def one(arg, names, hk) -> int:

@@ -128,6 +128,16 @@ def test_export_names_every_entry(store):
     assert lines == ["alpha.example,10.0.0.1 " + ED, "@revoked * " + ED2]
 
 
+def test_export_gives_hashed_ssh2_keys_unnamed(store):
+    with store.context() as ctx:
+        assert ctx.add("hidden.example", ED) == 1  # hashed, the default
+        entries = ctx.export()
+    assert [(e.names, e.key.type) for e in entries] == [(None, ED.split()[0])]
+    assert "/.ssh2/hostkeys/keys_" in entries[0].key.where
+    with pytest.raises(ValueError):
+        entries[0].line
+
+
 def test_closed_context_refuses():
     ctx = sshhostkeys.Context(root="/nonexistent-root")
     ctx.close()
