@@ -131,6 +131,71 @@ check "over the bound: said at info level" grep -qF "$KH2: not indexed: its inde
 err=$("$SHK_CLI" --root "$ROOT2" lookup goodhost 2>&1 >/dev/null)
 check "over the bound: no warning" test -z "$err"
 
+# As users meet it (SSHHOSTKEYS_KH_INDEX unset): a file that changed a
+# moment ago is scanned at first sight, not indexed in memory for one
+# lookup; and an ordinary user, who may not write the system cache, keeps
+# an index of a settled system file in its own cache, which gives the
+# same answers and is not trusted when it is corrupt.
+ROOT3=$TMPROOT/root3
+KH3=$ROOT3/etc/ssh/ssh_known_hosts
+mkdir -p "$ROOT3/etc/ssh" "$ROOT3/var/cache"
+cp "$ROOT/etc/nsswitch.conf" "$ROOT/etc/sshhostkeys.conf" "$ROOT3/etc/"
+for i in $(seq 1 3000); do echo "u$i.example,10.2.$((i / 250)).$((i % 250)) $ED"; done >"$KH3"
+echo "@revoked u77.example $ED" >>"$KH3"
+big=$(stat -c %s "$KH3")
+check "user-index store is above the index threshold ($big bytes)" test "$big" -gt 262144
+err=$(env -u SSHHOSTKEYS_KH_INDEX "$SHK_CLI" -vv --root "$ROOT3" lookup u5.example 2>&1 >/dev/null)
+check "first sight: scanned, not indexed for one lookup" \
+	grep -qF "$KH3: scanned, not indexed: an index of this version could not be kept (changed less than 2 s ago)" <<<"$err"
+sleep 3 # settled: mtime and ctime 2 s old
+NRU=nobody
+if [ "$(id -u)" -eq 0 ] && id "$NRU" >/dev/null 2>&1 && command -v setpriv >/dev/null &&
+	setpriv --reuid="$NRU" --regid="$(id -g "$NRU")" --clear-groups test -x "$SHK_CLI" 2>/dev/null &&
+	setpriv --reuid="$NRU" --regid="$(id -g "$NRU")" --clear-groups \
+		test -r "$SSHHOSTKEYS_MODULE_DIR/sshhostkeys_files.so" 2>/dev/null; then
+	NRHOME=$TMPROOT/nrhome
+	mkdir -p "$NRHOME" && chown "$NRU" "$NRHOME"
+	as_user() {
+		setpriv --reuid="$NRU" --regid="$(id -g "$NRU")" --clear-groups \
+			env -u SSHHOSTKEYS_KH_INDEX -u XDG_CACHE_HOME HOME="$NRHOME" "$SHK_CLI" --root "$ROOT3" "$@"
+	}
+	uanswers() {
+		local q
+		for q in u1.example u77.example u2999.example 10.2.3.4 absent.example; do
+			echo "== $q"
+			"$@" lookup "$q" 2>/dev/null
+			echo "rc $?"
+		done
+	}
+	SSHHOSTKEYS_KH_INDEX=0 uanswers "$SHK_CLI" --root "$ROOT3" >"$TMPROOT/uwant"
+	check "reference: the revoked host is answered as revoked" \
+		grep -q "^@revoked u77.example" "$TMPROOT/uwant"
+	uanswers as_user >"$TMPROOT/ugot"
+	check "$NRU: same answers as a scan" cmp -s "$TMPROOT/uwant" "$TMPROOT/ugot"
+	uidx=$(ls "$NRHOME/.cache/sshhostkeys/" 2>/dev/null | grep '^kh-.*\.idx$' | head -1)
+	check "$NRU: an index of the system file in its own cache" test -n "$uidx"
+	check "... owned by $NRU, mode 0600" \
+		test "$(stat -c '%U %a' "$NRHOME/.cache/sshhostkeys/$uidx" 2>/dev/null)" = "$NRU 600"
+	check "... and none in the system cache" test -z "$(ls -A "$ROOT3/var/cache/sshhostkeys" 2>/dev/null)"
+	ino=$(stat -c %i "$NRHOME/.cache/sshhostkeys/$uidx" 2>/dev/null)
+	as_user lookup u5.example >/dev/null 2>&1
+	check "$NRU: the next lookup reads it (not rebuilt: same inode)" \
+		test "$(stat -c %i "$NRHOME/.cache/sshhostkeys/$uidx" 2>/dev/null)" = "$ino"
+	uanswers as_user >"$TMPROOT/ugot"
+	check "$NRU, with its index: same answers" cmp -s "$TMPROOT/uwant" "$TMPROOT/ugot"
+	# A corrupt index of its own: not used, same answers.
+	printf 'garbage' | dd of="$NRHOME/.cache/sshhostkeys/$uidx" bs=1 seek=4096 conv=notrunc 2>/dev/null
+	uanswers as_user >"$TMPROOT/ugot"
+	check "$NRU, corrupt own index: same answers" cmp -s "$TMPROOT/uwant" "$TMPROOT/ugot"
+	# Another user's index planted in its cache is not used.
+	chown root "$NRHOME/.cache/sshhostkeys/$uidx" 2>/dev/null
+	chmod 0666 "$NRHOME/.cache/sshhostkeys/$uidx"
+	uanswers as_user >"$TMPROOT/ugot"
+	check "$NRU, a world-writable index in its cache: same answers" cmp -s "$TMPROOT/uwant" "$TMPROOT/ugot"
+else
+	echo "# skipping the ordinary user's index: needs root, setpriv, user $NRU, and a build tree $NRU can read"
+fi
+
 # Whole suites with every file indexed.
 if [ -x "$top_builddir/tests/check_files_module" ]; then
 	check "files module suite, indexed" sh -c "'$top_builddir/tests/check_files_module' >'$TMPROOT/fm.log' 2>&1"

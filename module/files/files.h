@@ -69,6 +69,11 @@ struct kh_file {
 	 * beyond shk_khx_bound, so it is scanned without trying again. */
 	struct stat over_st;
 	int over;
+	/* Under the lock: a version of the file whose index could not be
+	 * kept on disk was seen once (scanned); the second lookup of the
+	 * same version builds the index in memory. */
+	struct stat seen_st;
+	int seen;
 };
 
 struct files_state {

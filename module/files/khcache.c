@@ -92,16 +92,50 @@ parsed_line(const struct kh_file *f, uint32_t rec)
 	return NULL;
 }
 
+/*
+ * Where f's index is written: its cache directory, except that only root
+ * writes the system cache: an ordinary user's index of a system file goes
+ * to that user's own cache (docs/performance.md, "An ordinary user's
+ * index"). It can only mislead that user, who could ignore the system
+ * file anyway, and it is never read for anyone else: a set-ID program or
+ * a context reading another user's stores has no user cache
+ * (shk_cache_dirs). NULL: memory only.
+ */
+static const char *
+index_write_dir(const struct files_state *st, const struct kh_file *f)
+{
+	if (f->cache_dir != st->sys_cache || st->euid == 0)
+		return f->cache_dir;
+	return st->user_cache;
+}
+
 /* Build f's index from m now, and write it when the file is not racy.
+ * An index that cannot be kept is worth building only for a context that
+ * looks the same version up again: the first lookup of such a version
+ * scans, which costs less than building (NULL, and f->seen says so);
+ * SSHHOSTKEYS_KH_INDEX=force builds it at once.
  * Lock held. NULL without memory. */
 static struct shk_khx *
 index_build(struct files_state *st, const struct shk_log *log, struct kh_file *f,
 	    const struct shk_fmap *m)
 {
+	const char *dir = index_write_dir(st, f);
+	int keep = dir != NULL && shk_cache_settled(&m->st);
 	struct shk_khx *x = NULL;
 	struct shk_error err;
 	int r;
 
+	/* "force" (index_min 0, for tests) indexes at first sight too. */
+	if (!keep && st->index_min > 0 && !(f->seen && shk_cache_same_file(&f->seen_st, &m->st))) {
+		f->seen_st = m->st;
+		f->seen = 1;
+		shk_log_emit(log, SHK_LOG_DEBUG, SHK_OK, f->path, 0,
+			     "scanned, not indexed: an index of this version could not be "
+			     "kept (%s); a context that looks again builds one",
+			     dir == NULL ? "no cache directory this process may write"
+					 : "changed less than 2 s ago");
+		return NULL;
+	}
 	if ((r = shk_khx_build(m->data, m->len, &m->st, &x)) != SHK_OK) {
 		/* Said once per version of the file and context, and not as
 		 * a warning: the scan gives the same answers. */
@@ -116,16 +150,31 @@ index_build(struct files_state *st, const struct shk_log *log, struct kh_file *f
 		return NULL;
 	}
 	f->idx = x;
-	/* Only root writes the system cache; a user's index of a system file
-	 * stays in memory. */
-	if (f->cache_dir != NULL && (f->cache_dir != st->sys_cache || st->euid == 0) &&
-	    shk_cache_settled(&m->st)) {
+	if (keep) {
 		memset(&err, 0, sizeof(err));
-		if (shk_khx_save(x, f->cache_dir, st->euid, &err) != SHK_OK)
+		if (shk_khx_save(x, dir, st->euid, &err) != SHK_OK)
 			shk_log_emit(log, SHK_LOG_DEBUG, SHK_ERR_SYSTEM, f->path, 0,
 				     "index not written: %s", err.msg);
 	}
 	return x;
+}
+
+/* Load f's index for m from dir: SHK_OK with *x, or a status (missing or
+ * stale is routine; anything else is said at debug level: scanning still
+ * gives the answer). */
+static int
+index_load(const struct files_state *st, const struct shk_log *log, const struct kh_file *f,
+	   const char *dir, const struct shk_fmap *m, struct shk_khx **x)
+{
+	struct shk_error err;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = shk_khx_load(dir, &m->st, st->euid, x, &err);
+	if (r != SHK_OK && r != SHK_ERR_NOTFOUND)
+		shk_log_emit(log, SHK_LOG_DEBUG, r, f->path, 0, "index in %s not used: %s; scanning",
+			     dir, err.msg);
+	return r;
 }
 
 static void
@@ -146,9 +195,8 @@ static struct shk_khx *
 index_get(struct files_state *st, const struct shk_log *log, struct kh_file *f,
 	  const struct shk_fmap *m)
 {
+	const char *own = index_write_dir(st, f);
 	struct shk_khx *x = NULL;
-	struct shk_error err;
-	int r;
 
 	if (f->idx != NULL && shk_khx_fresh(f->idx, &m->st))
 		return f->idx;
@@ -156,17 +204,12 @@ index_get(struct files_state *st, const struct shk_log *log, struct kh_file *f,
 	if (f->over && shk_cache_same_file(&f->over_st, &m->st))
 		return NULL;
 	f->over = 0;
-	memset(&err, 0, sizeof(err));
-	if (f->cache_dir != NULL) {
-		r = shk_khx_load(f->cache_dir, &m->st, st->euid, &x, &err);
-		if (r == SHK_OK)
-			return f->idx = x;
-		/* Missing or stale is routine; anything else is worth a word,
-		 * but only at debug level: scanning still gives the answer. */
-		if (r != SHK_ERR_NOTFOUND)
-			shk_log_emit(log, SHK_LOG_DEBUG, r, f->path, 0,
-				     "index not used: %s; scanning", err.msg);
-	}
+	/* The system index root wrote, else this user's own (the same
+	 * directory for every file but a system file read by a user). */
+	if (f->cache_dir != NULL && index_load(st, log, f, f->cache_dir, m, &x) == SHK_OK)
+		return f->idx = x;
+	if (own != NULL && own != f->cache_dir && index_load(st, log, f, own, m, &x) == SHK_OK)
+		return f->idx = x;
 	return index_build(st, log, f, m);
 }
 
